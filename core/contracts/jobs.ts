@@ -1,0 +1,31 @@
+// The queue contract between server and worker. Jobs carry opaque IDs only: never plaintext, keys,
+// file names or anything about the witness. Redis is not trusted with more than queue state.
+import { z } from 'zod';
+
+export const SUBMISSIONS_QUEUE = 'kua-submissions';
+
+/** Opaque submission ID: 32 lowercase hex digits (128 random bits), nothing derived from content. */
+export const submissionIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
+
+export const jobSchemas = {
+  'process-submission': z.strictObject({ submissionId: submissionIdSchema }),
+} as const;
+
+export type JobName = keyof typeof jobSchemas;
+export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>;
+
+/** One typed union of every job: `{ name, data }`. */
+export type KuaJob = { [N in JobName]: { name: N; data: JobData<N> } }[JobName];
+
+export const JOB_NAMES = Object.keys(jobSchemas) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobSchemas, name);
+}
+
+/** Validates a job read from the queue; returns undefined for an unknown name or a malformed payload. */
+export function parseJob(name: string, data: unknown): KuaJob | undefined {
+  if (!isJobName(name)) return undefined;
+  const parsed = jobSchemas[name].safeParse(data);
+  return parsed.success ? ({ name, data: parsed.data } as KuaJob) : undefined;
+}
