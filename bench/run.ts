@@ -4,6 +4,7 @@
 import { readySodium } from '../core/sodium.js';
 import { nodeCipherFactory } from '../runtime/aead-node.js';
 import { benchEnvelope, envelopeRatios } from './envelope.js';
+import { benchMedia } from './media.js';
 
 const mib = Number(process.env.KUA_BENCH_MIB ?? '256');
 if (!Number.isInteger(mib) || mib < 1) {
@@ -23,3 +24,6 @@ const results = await benchEnvelope({
 log('ratios (higher is better; 1.00 = as fast as the raw AEAD):');
 for (const line of envelopeRatios(results)) log(line);
 log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+
+log('');
+await benchMedia({ log });
