@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Logger } from '../runtime/logger.js';
 import { describeError, NotFoundError } from './errors.js';
 import type { HealthProbe } from './health.js';
+import { createIntakeRouter, type IntakeDeps } from './intake/router.js';
 
 export interface AppDeps {
   health: HealthProbe;
@@ -13,6 +14,8 @@ export interface AppDeps {
   webRoot: string;
   /** Express `trust proxy`: false, or the number of proxy hops in front of us. */
   trustProxy: false | number;
+  /** The intake API (docs/API.md); omitted only by tests of the bare app. */
+  intake?: IntakeDeps;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -64,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
       next(error);
     }
   });
+  if (deps.intake !== undefined) api.use(createIntakeRouter(deps.intake));
   api.use((_req, _res, next) => next(new NotFoundError()));
   app.use('/api', api);
 

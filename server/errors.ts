@@ -21,6 +21,22 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   SERVICE_UNAVAILABLE: 503,
+  // Intake API (docs/API.md)
+  TOO_MANY_FILES: 400,
+  BAD_PART: 400,
+  BAD_PART_LENGTH: 400,
+  INCOMPLETE_PART: 400,
+  BAD_DIGEST: 400,
+  DIGEST_MISMATCH: 400,
+  BAD_ENVELOPE: 400,
+  SUBMISSION_NOT_FOUND: 404,
+  SUBMISSION_CLOSED: 409,
+  INCOMPLETE: 409,
+  LENGTH_REQUIRED: 411,
+  FILE_TOO_LARGE: 413,
+  PART_TOO_LARGE: 413,
+  BUSY: 503,
+  INSUFFICIENT_STORAGE: 507,
 });
 
 /** Code, status and a message safe to send: ours for KuaErrors, a generic one for everything else. */

@@ -1,16 +1,40 @@
 // The server process: parse config once, wire dependencies by hand, listen.
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { toBase64 } from '../core/base64.js';
+import { toHex } from '../core/bytes.js';
 import { SUBMISSIONS_QUEUE } from '../core/contracts/jobs.js';
+import { fingerprint } from '../core/fingerprint.js';
+import { readySodium } from '../core/sodium.js';
+import { PUBLIC_CONFIG_FILE } from '../keys/paths.js';
+import { parsePublicConfig } from '../keys/public-config.js';
+import { createFsBlobStore } from '../runtime/blob-store/fs.js';
 import { parseEnv } from '../runtime/config.js';
 import { serverSchema } from '../runtime/config-schemas.js';
+import { KuaError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
 import { exitOnStartupError, notifyParent, onShutdown } from '../runtime/process.js';
 import { createApp } from './app.js';
 import { createHealthProbe } from './health.js';
+import { statfsFreeBytes } from './intake/disk.js';
+import { createSweeper } from './intake/sweeper.js';
+
+/** The intake public key from KUA_KEYS_DIR/public.json, its fingerprint checked. */
+async function loadIntakeKey(keysDir: string): Promise<{ publicKey: string; fingerprint: string }> {
+  const sodium = await readySodium();
+  const text = await readFile(join(keysDir, PUBLIC_CONFIG_FILE), 'utf8').catch(() => {
+    throw new KuaError(
+      'INTAKE_KEY_MISSING',
+      `cannot read ${PUBLIC_CONFIG_FILE} in KUA_KEYS_DIR; create the keys with "kua init"`,
+    );
+  });
+  const keys = parsePublicConfig(sodium, text);
+  return { publicKey: toBase64(keys.intake), fingerprint: toHex(fingerprint(sodium, keys.intake)) };
+}
 
 async function main(): Promise<void> {
   const config = parseEnv(serverSchema, process.env);
@@ -21,13 +45,38 @@ async function main(): Promise<void> {
   const queue = new Queue(SUBMISSIONS_QUEUE, { connection: { url: config.REDIS_URL } });
   queue.on('error', () => {});
 
+  const blobDir = join(resolve(config.DATA_DIR), 'blobs');
+  const store = createFsBlobStore(blobDir);
+  const intakeLogger = logger.child('intake');
   const app = createApp({
     health: createHealthProbe({ redis, queue }),
     logger,
     webRoot: resolve(config.KUA_WEB_DIR),
     trustProxy: config.TRUST_PROXY,
+    intake: {
+      redis,
+      queue,
+      store,
+      logger: intakeLogger,
+      intake: await loadIntakeKey(resolve(config.KUA_KEYS_DIR)),
+      limits: {
+        partBytes: config.UPLOAD_PART_BYTES,
+        maxFileBytes: config.MAX_FILE_BYTES,
+        maxFiles: config.MAX_FILES,
+        maxBytesInFlight: config.MAX_BYTES_IN_FLIGHT,
+        diskReserveBytes: config.DISK_RESERVE_BYTES,
+        expirySeconds: config.UPLOAD_EXPIRY_SECONDS,
+      },
+      freeDiskBytes: statfsFreeBytes(blobDir),
+    },
   });
+  const sweeper = createSweeper({ store, redis, logger: intakeLogger });
+  sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);
   const server = app.listen(config.PORT, config.HOST);
+  // Slow uploads (Tor, 3G) may take minutes per part: no whole-request deadline, but a socket that
+  // sends nothing for two minutes is closed (its partial part is discarded).
+  server.requestTimeout = 0;
+  server.setTimeout(120_000);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   logger.info('listening', { port });
@@ -40,6 +89,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 5000);
     await closed;
     clearTimeout(force);
+    await sweeper.stop();
     await queue.close().catch(() => {});
     redis.disconnect();
     logger.info('stopped');

@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './health.js';
+export * from './intake.js';
 export * from './jobs.js';

@@ -4,6 +4,19 @@ import { z } from 'zod';
 
 export const SUBMISSIONS_QUEUE = 'kua-submissions';
 
+/**
+ * Options for every `process-submission` job (BullMQ JobsOptions; the server's finalize adds with
+ * these and `jobId` = submission id). Transient failures retry with exponential backoff (10 s, 20 s,
+ * 40 s, …); unrecoverable ones fail at once. Failed jobs are kept for an operator to see and retry;
+ * completed ones are trimmed (they hold counts and status codes only).
+ */
+export const SUBMISSION_JOB_OPTIONS = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 10_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+  removeOnFail: false,
+} as const;
+
 /** Opaque submission ID: 32 lowercase hex digits (128 random bits), nothing derived from content. */
 export const submissionIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
 

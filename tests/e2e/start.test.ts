@@ -220,9 +220,8 @@ describe('npm start', () => {
       });
       tab.on('pageerror', (e) => problems.push(e.message));
       await tab.goto(url as string);
-      await tab.waitForFunction("document.documentElement.dataset.kua === 'placeholder'", undefined, {
-        timeout: 10_000,
-      });
+      // The upload page marks itself ready once it has loaded the intake config and started its worker.
+      await tab.waitForSelector('html[data-kua="ready"]', { state: 'attached', timeout: 10_000 });
       expect(await tab.getByRole('heading', { level: 1 }).textContent()).toBe('Kuä');
       expect(await tab.evaluate('document.cookie')).toBe('');
       expect(problems).toEqual([]);

@@ -1,0 +1,3 @@
+export { createFsBlobStore } from './fs.js';
+export { createMemoryBlobStore } from './memory.js';
+export * from './types.js';

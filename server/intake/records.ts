@@ -1,0 +1,141 @@
+// Submission records in Redis: declared envelope sizes, part size, created/expiry times, closed and
+// queued flags. Never names, notes, content or anything about the request. Open records carry a TTL
+// equal to their expiry; finalizing removes it (the worker deletes the record when it is done).
+import type { Redis } from 'ioredis';
+
+export const DEFAULT_INTAKE_KEY_PREFIX = 'kua:intake:';
+
+export interface SubmissionRecord {
+  id: string;
+  /** Declared envelope length of each file, by index. */
+  files: number[];
+  partBytes: number;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  expiresAt: number;
+  /** Finalized: no more parts accepted. */
+  closed: boolean;
+  /** The processing job has been added to the queue. */
+  queued: boolean;
+}
+
+export interface RecordOptions {
+  keyPrefix?: string;
+}
+
+const recordKey = (id: string, options?: RecordOptions) =>
+  `${options?.keyPrefix ?? DEFAULT_INTAKE_KEY_PREFIX}submission:${id}`;
+
+const CREATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'files', ARGV[1], 'partBytes', ARGV[2], 'createdAt', ARGV[3], 'expiresAt', ARGV[4], 'closed', '0', 'queued', '0')
+redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+return 1`;
+
+/** Stores a new open record with a TTL up to its expiry. Throws if the id is already taken. */
+export async function createSubmissionRecord(
+  redis: Redis,
+  record: Omit<SubmissionRecord, 'closed' | 'queued'>,
+  options?: RecordOptions,
+): Promise<void> {
+  const created = await redis.eval(
+    CREATE_SCRIPT,
+    1,
+    recordKey(record.id, options),
+    record.files.join(','),
+    String(record.partBytes),
+    String(record.createdAt),
+    String(record.expiresAt),
+  );
+  if (created !== 1) throw new Error('submission id collision');
+}
+
+function parse(id: string, hash: Record<string, string>): SubmissionRecord | undefined {
+  const numbers = (value: string | undefined) =>
+    value === undefined || value === '' ? [] : value.split(',').map(Number);
+  const files = numbers(hash.files);
+  const partBytes = Number(hash.partBytes);
+  const createdAt = Number(hash.createdAt);
+  const expiresAt = Number(hash.expiresAt);
+  if (
+    files.length === 0 ||
+    !files.every((n) => Number.isSafeInteger(n) && n >= 0) ||
+    !Number.isSafeInteger(partBytes) ||
+    partBytes <= 0 ||
+    !Number.isSafeInteger(createdAt) ||
+    !Number.isSafeInteger(expiresAt)
+  ) {
+    return undefined;
+  }
+  return {
+    id,
+    files,
+    partBytes,
+    createdAt,
+    expiresAt,
+    closed: hash.closed === '1',
+    queued: hash.queued === '1',
+  };
+}
+
+/** The record of submission `id`, or undefined if there is none (never created, expired or deleted). */
+export async function getSubmissionRecord(
+  redis: Redis,
+  id: string,
+  options?: RecordOptions,
+): Promise<SubmissionRecord | undefined> {
+  if (!/^[0-9a-f]{32}$/.test(id)) return undefined;
+  const hash = await redis.hgetall(recordKey(id, options));
+  return parse(id, hash);
+}
+
+// Close only an existing record, and make it permanent in the same step (no TTL race with expiry).
+const CLOSE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'closed', '1')
+redis.call('PERSIST', KEYS[1])
+return 1`;
+
+/** Marks the submission finalized; false if the record no longer exists. */
+export async function closeSubmissionRecord(
+  redis: Redis,
+  id: string,
+  options?: RecordOptions,
+): Promise<boolean> {
+  return (await redis.eval(CLOSE_SCRIPT, 1, recordKey(id, options))) === 1;
+}
+
+const QUEUED_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'queued', '1')
+return 1`;
+
+export async function markSubmissionQueued(
+  redis: Redis,
+  id: string,
+  options?: RecordOptions,
+): Promise<boolean> {
+  return (await redis.eval(QUEUED_SCRIPT, 1, recordKey(id, options))) === 1;
+}
+
+const DELETE_IF_OPEN_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'closed') == '0' then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Deletes the record only if it is still open (the sweeper's expiry path); true if deleted. */
+export async function deleteOpenSubmissionRecord(
+  redis: Redis,
+  id: string,
+  options?: RecordOptions,
+): Promise<boolean> {
+  return (await redis.eval(DELETE_IF_OPEN_SCRIPT, 1, recordKey(id, options))) === 1;
+}
+
+/** Deletes the record whatever its state (the worker, once a submission is processed). */
+export async function deleteSubmissionRecord(
+  redis: Redis,
+  id: string,
+  options?: RecordOptions,
+): Promise<void> {
+  await redis.del(recordKey(id, options));
+}
