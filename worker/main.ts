@@ -1,28 +1,68 @@
-// The worker process: no inbound network. Consumes the submissions queue; on SIGINT/SIGTERM
-// `worker.close()` lets the current job finish before exiting.
+// The worker process: no inbound network. Wires the pipeline's dependencies by hand and consumes the
+// submissions queue; on SIGINT/SIGTERM `worker.close()` lets the current job finish before exiting.
+// A job whose worker died (lock expired) is taken up again by the stalled-job check.
+import { join, resolve } from 'node:path';
 import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { SUBMISSIONS_QUEUE } from '../core/contracts/jobs.js';
+import { readySodium } from '../core/sodium.js';
+import { createFsBlobStore } from '../runtime/blob-store/fs.js';
 import { parseEnv } from '../runtime/config.js';
 import { workerSchema } from '../runtime/config-schemas.js';
 import { createLogger, errorCode } from '../runtime/logger.js';
 import { exitOnStartupError, notifyParent, onShutdown } from '../runtime/process.js';
+import { createPipelineDeps } from './deps.js';
+import { loadWorkerKeys } from './keys.js';
+import { processSubmission } from './pipeline.js';
 import { createProcessor } from './processor.js';
+import { resetScratchRoot } from './scratch.js';
 
 async function main(): Promise<void> {
   const config = parseEnv(workerSchema, process.env);
   const logger = createLogger({ level: config.LOG_LEVEL, component: 'worker' });
+  const sodium = await readySodium();
+  const keysDir = resolve(config.KUA_KEYS_DIR);
+  const keys = await loadWorkerKeys(sodium, keysDir);
+  const dataDir = resolve(config.DATA_DIR);
+  const scratchRoot = join(dataDir, 'scratch');
+  // Whatever a killed worker left behind is plaintext: gone before anything else happens.
+  await resetScratchRoot(scratchRoot);
 
-  const worker = new Worker(SUBMISSIONS_QUEUE, createProcessor({ logger }), {
-    connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
-    concurrency: config.WORKER_CONCURRENCY,
-    autorun: false,
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  redis.on('error', (error) => logger.warn('redis_error', { code: errorCode(error) }));
+
+  const deps = createPipelineDeps({
+    sodium,
+    keys,
+    keysDir,
+    store: createFsBlobStore(join(dataDir, 'blobs')),
+    redis,
+    scratchRoot,
+    logger: logger.child('pipeline'),
   });
+
+  const worker = new Worker(
+    SUBMISSIONS_QUEUE,
+    createProcessor({ logger, run: (id, jobId) => processSubmission(deps, id, jobId) }),
+    {
+      connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.WORKER_LOCK_DURATION_MS,
+      stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: 2,
+      autorun: false,
+    },
+  );
   worker.on('error', (error) => logger.error('worker_error', { code: errorCode(error) }));
-  worker.on('failed', (job) => logger.info('job_failed', { jobName: job?.name ?? 'unknown' }));
+  worker.on('active', (job) =>
+    logger.info('job_active', { jobName: job.name, attempt: job.attemptsMade + 1 }),
+  );
+  worker.on('stalled', () => logger.warn('job_stalled'));
 
   onShutdown(async () => {
     logger.info('stopping');
     await worker.close();
+    await redis.quit().catch(() => {});
     logger.info('stopped');
   });
 

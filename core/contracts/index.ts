@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './health.js';
 export * from './intake.js';
 export * from './jobs.js';
+export * from './record.js';
