@@ -4,7 +4,9 @@
 import { readySodium } from '../core/sodium.js';
 import { nodeCipherFactory } from '../runtime/aead-node.js';
 import { benchEnvelope, envelopeRatios } from './envelope.js';
+import { benchIngest } from './ingest.js';
 import { benchMedia } from './media.js';
+import { benchWorker } from './worker.js';
 
 const mib = Number(process.env.KUA_BENCH_MIB ?? '256');
 if (!Number.isInteger(mib) || mib < 1) {
@@ -27,3 +29,11 @@ log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 
 log('');
 await benchMedia({ log });
+
+log('');
+await benchWorker({ log });
+
+const ingestMib = Number(process.env.KUA_BENCH_INGEST_MIB ?? '2048');
+log('');
+log(`ingest: ${ingestMib} MiB upload in 4 MiB parts over loopback`);
+await benchIngest({ bytes: ingestMib * 1024 * 1024, redisUrl: process.env.REDIS_URL, log });

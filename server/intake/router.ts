@@ -17,6 +17,7 @@ import {
   type SubmissionState,
   type SubmissionStatus,
 } from '../../core/contracts/intake.js';
+import { SUBMISSION_JOB_OPTIONS } from '../../core/contracts/jobs.js';
 import { BlobIncompleteError, type BlobStore, BlobTooLargeError } from '../../runtime/blob-store/types.js';
 import type { Logger } from '../../runtime/logger.js';
 import { partKey } from './blob-keys.js';
@@ -299,7 +300,12 @@ export function createIntakeRouter(deps: IntakeDeps): Router {
       if (!(await closeSubmissionRecord(deps.redis, record.id, records))) throw intakeErrors.notFound();
     }
     // jobId = submission id: a second add (concurrent or repeated finalize) is a no-op in BullMQ.
-    await deps.queue.add('process-submission', { submissionId: record.id }, { jobId: record.id });
+    // The shared options give transient failures retries with backoff and keep failed jobs visible.
+    await deps.queue.add(
+      'process-submission',
+      { submissionId: record.id },
+      { ...SUBMISSION_JOB_OPTIONS, jobId: record.id },
+    );
     await markSubmissionQueued(deps.redis, record.id, records);
     log.info('submission_queued', { count: record.files.length });
     res.status(202).json(done);
