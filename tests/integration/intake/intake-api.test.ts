@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { fromBase64 } from '../../../core/base64.js';
 import { utf8 } from '../../../core/bytes.js';
 import { apiErrorSchema } from '../../../core/contracts/errors.js';
@@ -196,7 +196,8 @@ describe('intake API against real Redis and the filesystem store', () => {
     const worker = new Worker(
       'kua-submissions',
       async (job) => {
-        if (job.id === bad.id) throw new Error('secret decoder detail');
+        // Permanent failures are unrecoverable (transient ones would be retried with backoff and stay queued).
+        if (job.id === bad.id) throw new UnrecoverableError('secret decoder detail');
       },
       { connection: { url: redisUrl() }, prefix: h.queuePrefix },
     );
