@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { build } from 'esbuild';
 import { Redis } from 'ioredis';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SUBMISSIONS_QUEUE } from '../../core/contracts/jobs.js';
 import { decryptBytes, decryptIterable } from '../../core/envelope/index.js';
 import { fingerprint } from '../../core/fingerprint.js';
@@ -40,6 +40,7 @@ import { openIntakeEnvelope } from '../../server/intake/index.js';
 import type { Language } from '../../web/i18n/catalog.js';
 import { type MessageKey, type Params, translate } from '../../web/i18n/i18n.js';
 import { type CaptureProxy, startCaptureProxy } from './support/capture-proxy.js';
+import { launchChromium } from './support/chromium.js';
 import { findLeaks } from './support/windows.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -49,15 +50,6 @@ const FILES = ['exifr_google_pixel_gps.jpg', 'immich_iphone7_gps.heic', 'mei_and
 const PART_BYTES = 1024 * 1024;
 const NOTE =
   'Soldiers at the market square at 14:00, three people taken away — Алматы, үш адам ұсталды. ref-7f3a';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const sodium = await readySodium();
 let intake: { publicKey: Uint8Array; privateKey: Uint8Array };
@@ -145,7 +137,7 @@ beforeAll(async () => {
   backend = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => backend.once('listening', () => resolve()));
   proxy = await startCaptureProxy(`http://127.0.0.1:${(backend.address() as AddressInfo).port}/`);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
