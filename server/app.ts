@@ -6,6 +6,7 @@ import type { Logger } from '../runtime/logger.js';
 import { describeError, NotFoundError } from './errors.js';
 import type { HealthProbe } from './health.js';
 import { createIntakeRouter, type IntakeDeps } from './intake/router.js';
+import { createReviewerRouter, type ReviewerDeps } from './reviewer/router.js';
 
 export interface AppDeps {
   health: HealthProbe;
@@ -16,6 +17,8 @@ export interface AppDeps {
   trustProxy: false | number;
   /** The intake API (docs/API.md); omitted only by tests of the bare app. */
   intake?: IntakeDeps;
+  /** The reviewer API (docs/API.md); omitted only by tests of the bare app. */
+  reviewer?: ReviewerDeps;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
       next(error);
     }
   });
+  if (deps.reviewer !== undefined) api.use('/reviewer', createReviewerRouter(deps.reviewer));
   if (deps.intake !== undefined) api.use(createIntakeRouter(deps.intake));
   api.use((_req, _res, next) => next(new NotFoundError()));
   app.use('/api', api);

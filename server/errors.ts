@@ -37,6 +37,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   PART_TOO_LARGE: 413,
   BUSY: 503,
   INSUFFICIENT_STORAGE: 507,
+  // Reviewer API (docs/API.md)
+  LOGIN_FAILED: 401,
+  UNAUTHORIZED: 401,
+  RANGE_NOT_SATISFIABLE: 416,
 });
 
 /** Code, status and a message safe to send: ours for KuaErrors, a generic one for everything else. */

@@ -18,13 +18,17 @@ import { serverSchema } from '../runtime/config-schemas.js';
 import { KuaError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
 import { exitOnStartupError, notifyParent, onShutdown } from '../runtime/process.js';
+import { redisRosterHighWater } from '../runtime/roster-high-water.js';
 import { createApp } from './app.js';
 import { createHealthProbe } from './health.js';
 import { statfsFreeBytes } from './intake/disk.js';
 import { createSweeper } from './intake/sweeper.js';
+import { rosterFileReader } from './reviewer/roster.js';
 
-/** The intake public key from KUA_KEYS_DIR/public.json, its fingerprint checked. */
-async function loadIntakeKey(keysDir: string): Promise<{ publicKey: string; fingerprint: string }> {
+/** The intake and org public keys from KUA_KEYS_DIR/public.json, fingerprints checked. */
+async function loadPublicKeys(
+  keysDir: string,
+): Promise<{ intake: { publicKey: string; fingerprint: string }; orgPublicKey: Uint8Array }> {
   const sodium = await readySodium();
   const text = await readFile(join(keysDir, PUBLIC_CONFIG_FILE), 'utf8').catch(() => {
     throw new KuaError(
@@ -33,7 +37,10 @@ async function loadIntakeKey(keysDir: string): Promise<{ publicKey: string; fing
     );
   });
   const keys = parsePublicConfig(sodium, text);
-  return { publicKey: toBase64(keys.intake), fingerprint: toHex(fingerprint(sodium, keys.intake)) };
+  return {
+    intake: { publicKey: toBase64(keys.intake), fingerprint: toHex(fingerprint(sodium, keys.intake)) },
+    orgPublicKey: keys.org,
+  };
 }
 
 async function main(): Promise<void> {
@@ -48,6 +55,8 @@ async function main(): Promise<void> {
   const blobDir = join(resolve(config.DATA_DIR), 'blobs');
   const store = createFsBlobStore(blobDir);
   const intakeLogger = logger.child('intake');
+  const keysDir = resolve(config.KUA_KEYS_DIR);
+  const publicKeys = await loadPublicKeys(keysDir);
   const app = createApp({
     health: createHealthProbe({ redis, queue }),
     logger,
@@ -58,7 +67,7 @@ async function main(): Promise<void> {
       queue,
       store,
       logger: intakeLogger,
-      intake: await loadIntakeKey(resolve(config.KUA_KEYS_DIR)),
+      intake: publicKeys.intake,
       limits: {
         partBytes: config.UPLOAD_PART_BYTES,
         maxFileBytes: config.MAX_FILE_BYTES,
@@ -68,6 +77,15 @@ async function main(): Promise<void> {
         expirySeconds: config.UPLOAD_EXPIRY_SECONDS,
       },
       freeDiskBytes: statfsFreeBytes(blobDir),
+    },
+    reviewer: {
+      redis,
+      store,
+      logger: logger.child('reviewer'),
+      sodium: await readySodium(),
+      orgPublicKey: publicKeys.orgPublicKey,
+      readRoster: rosterFileReader(keysDir),
+      highWater: redisRosterHighWater(redis),
     },
   });
   const sweeper = createSweeper({ store, redis, logger: intakeLogger });

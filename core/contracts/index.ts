@@ -3,3 +3,4 @@ export * from './health.js';
 export * from './intake.js';
 export * from './jobs.js';
 export * from './record.js';
+export * from './reviewer.js';
