@@ -1,16 +1,21 @@
 // The kua command line: commander wiring, and the one place errors become one line and an exit status.
 // Exit status: 0 ok, 1 expected failure (`kua: <message>` on stderr), 2 usage error.
 import { Command, CommanderError } from 'commander';
+import { registerDecrypt } from './commands/decrypt.js';
 import { registerInit } from './commands/init.js';
+import { registerPull } from './commands/pull.js';
 import { registerReviewer } from './commands/reviewer.js';
 import { registerRoster } from './commands/roster.js';
+import { registerVerify } from './commands/verify.js';
 import { type CliIo, makeContext } from './context.js';
 import { UsageError } from './errors.js';
 
 export function buildProgram(io: CliIo): Command {
   const ctx = makeContext(io);
   const program = new Command('kua')
-    .description('Kuä keys: organisation keys, reviewer keys and the signed reviewer roster')
+    .description(
+      'Kuä keys: organisation keys, reviewer keys, the signed reviewer roster, and pulling, decrypting and verifying submissions',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -23,6 +28,9 @@ export function buildProgram(io: CliIo): Command {
   registerInit(program, ctx);
   registerReviewer(program, ctx);
   registerRoster(program, ctx);
+  registerPull(program, ctx);
+  registerDecrypt(program, ctx);
+  registerVerify(program, ctx);
   return program;
 }
 

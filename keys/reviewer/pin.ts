@@ -1,0 +1,120 @@
+// The pinned log key: the public key whose signatures on provenance records `kua pull` accepts.
+// It is taken once, from the operator's public.json (--org-config) or a base64 key (--log-key), and
+// stored in OUT/.kua/pinned.json; later runs use the stored pin and refuse a different key, so a
+// portal that starts signing with another key is noticed instead of trusted.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Base64Error, fromBase64, toBase64 } from '../../core/base64.js';
+import { equalBytes, toHex } from '../../core/bytes.js';
+import { fingerprint, formatFingerprint } from '../../core/fingerprint.js';
+import type { Sodium } from '../../core/sodium.js';
+import { parsePublicConfig } from '../public-config.js';
+import { ensurePrivateDir, exists, writeNewFile } from '../secure-fs.js';
+import { PinError } from './errors.js';
+
+export const STATE_DIR = '.kua';
+export const PIN_FILE = 'pinned.json';
+
+export interface LogKeySource {
+  logKey?: string | undefined;
+  orgConfig?: string | undefined;
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new PinError('PIN_SOURCE_MISSING', `${what} not found`);
+    throw error;
+  }
+}
+
+/** The log key named on the command line, if any. */
+export async function logKeyFromOptions(
+  sodium: Sodium,
+  source: LogKeySource,
+): Promise<Uint8Array | undefined> {
+  if (source.logKey !== undefined && source.orgConfig !== undefined) {
+    throw new PinError('PIN_OPTIONS', 'give either --log-key or --org-config, not both');
+  }
+  if (source.logKey !== undefined) {
+    try {
+      const key = fromBase64(source.logKey.trim());
+      if (key.length === 32) return key;
+    } catch (error) {
+      if (!(error instanceof Base64Error)) throw error;
+    }
+    throw new PinError('LOG_KEY_INVALID', '--log-key is not a base64 Ed25519 public key (32 bytes)');
+  }
+  if (source.orgConfig !== undefined) {
+    return parsePublicConfig(sodium, await readText(source.orgConfig, 'the --org-config file')).log;
+  }
+  return undefined;
+}
+
+function parsePin(sodium: Sodium, text: string): Uint8Array {
+  try {
+    const value = JSON.parse(text) as { v?: unknown; logPublicKey?: unknown; logFingerprint?: unknown };
+    const key = fromBase64(String(value.logPublicKey));
+    if (value.v === 1 && key.length === 32 && value.logFingerprint === toHex(fingerprint(sodium, key)))
+      return key;
+  } catch {
+    // fall through
+  }
+  throw new PinError('PIN_INVALID', 'the pinned log key file (.kua/pinned.json) is damaged');
+}
+
+export async function readPin(sodium: Sodium, outDir: string): Promise<Uint8Array | undefined> {
+  const file = path.join(outDir, STATE_DIR, PIN_FILE);
+  if (!(await exists(file))) return undefined;
+  return parsePin(sodium, await readFile(file, 'utf8'));
+}
+
+/** The pinned key for `outDir`: pins the given key on first use; refuses a different one later. */
+export async function pinnedLogKey(
+  sodium: Sodium,
+  outDir: string,
+  source: LogKeySource,
+): Promise<{ key: Uint8Array; pinnedNow: boolean }> {
+  const given = await logKeyFromOptions(sodium, source);
+  const pinned = await readPin(sodium, outDir);
+  if (pinned !== undefined) {
+    if (given !== undefined && !equalBytes(given, pinned)) {
+      throw new PinError(
+        'PIN_MISMATCH',
+        `the given log key (${formatFingerprint(fingerprint(sodium, given))}) differs from the one pinned in this folder ` +
+          `(${formatFingerprint(fingerprint(sodium, pinned))}); refusing to change the pin`,
+      );
+    }
+    return { key: pinned, pinnedNow: false };
+  }
+  if (given === undefined) {
+    throw new PinError(
+      'PIN_MISSING',
+      'no log key pinned for this folder yet: on the first pull pass --org-config public.json (from your operator) or --log-key',
+    );
+  }
+  await ensurePrivateDir(path.join(outDir, STATE_DIR));
+  const text = `${JSON.stringify({ v: 1, logPublicKey: toBase64(given), logFingerprint: toHex(fingerprint(sodium, given)) }, null, 2)}\n`;
+  await writeNewFile(path.join(outDir, STATE_DIR, PIN_FILE), text, 0o600);
+  return { key: given, pinnedNow: true };
+}
+
+/** For `kua verify`: the key from the options, else the pin of the pull folder that holds `file`. */
+export async function logKeyForFile(sodium: Sodium, file: string, source: LogKeySource): Promise<Uint8Array> {
+  const given = await logKeyFromOptions(sodium, source);
+  if (given !== undefined) return given;
+  let dir = path.dirname(path.resolve(file));
+  for (;;) {
+    const pin = await readPin(sodium, dir);
+    if (pin !== undefined) return pin;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new PinError(
+    'PIN_MISSING',
+    'no log key: pass --org-config public.json or --log-key (or keep the record inside a kua pull folder)',
+  );
+}
