@@ -147,7 +147,7 @@ export async function benchWorker(options: { log: (line: string) => void; videoM
         }),
       getSubmission: async (id) =>
         submissions.has(id) ? { fileCount: 1, receivedAt: Date.now() } : undefined,
-      deleteSubmission: async (id) => void submissions.delete(id),
+      markDone: async (summary) => void submissions.delete(summary.submission),
       openIntake: (id, index) => openIntakeEnvelope(store, id, index),
       deleteIntake: (id) => deleteIntake(store, id),
       sanitize: (input) => sanitizeFile(input, { onSpawn: (pid) => peaks.onSpawn(pid) }),

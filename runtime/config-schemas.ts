@@ -67,6 +67,8 @@ export const workerSchema = z.object({
   WORKER_LOCK_DURATION_MS: integer(60_000, 1_000, 3_600_000),
   /** How often workers look for jobs whose lock expired (their worker died) and take them up again. */
   WORKER_STALLED_INTERVAL_MS: integer(30_000, 1_000, 3_600_000),
+  /** How long a processed submission's status (per-file outcome codes) stays checkable. */
+  STATUS_RETENTION_SECONDS: integer(7 * 86_400, 60, 365 * 86_400),
 });
 
 export type LauncherConfig = Readonly<z.infer<typeof launcherSchema>>;

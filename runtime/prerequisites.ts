@@ -31,11 +31,13 @@ const FIXES: Record<string, string> = {
     'ffmpeg not found: install it (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg)',
   ffprobe:
     'ffprobe not found: it ships with ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg)',
+  flock:
+    'flock not found: the worker locks its scratch directory with it (Debian/Ubuntu: sudo apt-get install util-linux; macOS: brew install flock)',
 };
 
 /** Throws for the first missing tool, with the one line that says how to get it. */
 export function checkPrerequisites(options: { needRedisServer: boolean; pathEnv?: string }): void {
-  const tools = [...(options.needRedisServer ? ['redis-server'] : []), 'ffmpeg', 'ffprobe'];
+  const tools = [...(options.needRedisServer ? ['redis-server'] : []), 'ffmpeg', 'ffprobe', 'flock'];
   for (const tool of tools) {
     if (findExecutable(tool, options.pathEnv) === undefined) {
       throw new MissingPrerequisiteError(FIXES[tool] ?? `${tool} not found`);

@@ -6,10 +6,11 @@ import { nodeCipherFactory } from '../runtime/aead-node.js';
 import type { BlobStore } from '../runtime/blob-store/types.js';
 import type { Logger } from '../runtime/logger.js';
 import { deleteIntake, openIntakeEnvelope } from '../server/intake/intake-blobs.js';
-import { deleteSubmissionRecord, getSubmissionRecord } from '../server/intake/records.js';
+import { getSubmissionRecord, markSubmissionDone } from '../server/intake/records.js';
 import { readRosterFile, type WorkerKeys } from './keys.js';
 import { type SanitizeDeps, sanitizeFile } from './media/index.js';
 import { sniff } from './media/sniff.js';
+import { statusOutcomes } from './outcomes.js';
 import type { PipelineDeps } from './pipeline.js';
 import { loadSealingRoster, ROSTER_SEEN_KEY, redisRosterHighWater } from './roster.js';
 
@@ -24,9 +25,13 @@ export interface WiringOptions {
   /** Prefix of the intake records in Redis (server/intake/records.ts); tests isolate with their own. */
   intakeKeyPrefix?: string;
   rosterSeenKey?: string;
+  /** How long a processed submission's record (outcome codes) is kept; default 7 days. */
+  statusRetentionSeconds?: number;
   sanitizeDeps?: SanitizeDeps;
   now?: () => Date;
 }
+
+export const DEFAULT_STATUS_RETENTION_SECONDS = 7 * 24 * 3600;
 
 export function createPipelineDeps(options: WiringOptions): PipelineDeps {
   const { sodium, keys, keysDir, store, redis } = options;
@@ -51,7 +56,15 @@ export function createPipelineDeps(options: WiringOptions): PipelineDeps {
       if (record === undefined || !record.closed) return undefined;
       return { fileCount: record.files.length, receivedAt: record.createdAt };
     },
-    deleteSubmission: (id) => deleteSubmissionRecord(redis, id, records),
+    markDone: async (summary) => {
+      await markSubmissionDone(
+        redis,
+        summary.submission,
+        statusOutcomes(summary),
+        options.statusRetentionSeconds ?? DEFAULT_STATUS_RETENTION_SECONDS,
+        records,
+      );
+    },
     openIntake: (id, index) => openIntakeEnvelope(store, id, index),
     deleteIntake: (id) => deleteIntake(store, id),
     sanitize: (input) => sanitizeFile(input, options.sanitizeDeps),

@@ -15,7 +15,9 @@ import { createPipelineDeps } from './deps.js';
 import { loadWorkerKeys } from './keys.js';
 import { processSubmission } from './pipeline.js';
 import { createProcessor } from './processor.js';
-import { resetScratchRoot } from './scratch.js';
+import { claimScratchRoot, wipeStaleScratchRoots } from './scratch-roots.js';
+
+const SCRATCH_SWEEP_INTERVAL_MS = 5 * 60_000;
 
 async function main(): Promise<void> {
   const config = parseEnv(workerSchema, process.env);
@@ -24,9 +26,24 @@ async function main(): Promise<void> {
   const keysDir = resolve(config.KUA_KEYS_DIR);
   const keys = await loadWorkerKeys(sodium, keysDir);
   const dataDir = resolve(config.DATA_DIR);
-  const scratchRoot = join(dataDir, 'scratch');
-  // Whatever a killed worker left behind is plaintext: gone before anything else happens.
-  await resetScratchRoot(scratchRoot);
+  // This process's own scratch root, locked for its lifetime; then whatever a dead worker left behind
+  // (plaintext) is wiped before anything else happens, and again every few minutes. Roots of live
+  // workers sharing this DATA_DIR are left alone.
+  const scratchBase = join(dataDir, 'scratch');
+  const scratchLease = await claimScratchRoot(scratchBase);
+  const scratchRoot = scratchLease.root;
+  const sweepScratch = async () => {
+    const swept = await wipeStaleScratchRoots(scratchBase, scratchRoot);
+    logger.info('scratch_stale_wiped', { count: swept.wiped });
+    logger.info('scratch_live_roots', { count: swept.live });
+    if (swept.unknown > 0) logger.warn('scratch_unknown_entries', { count: swept.unknown });
+  };
+  await sweepScratch();
+  setInterval(
+    () =>
+      void sweepScratch().catch((error) => logger.warn('scratch_sweep_failed', { code: errorCode(error) })),
+    SCRATCH_SWEEP_INTERVAL_MS,
+  ).unref();
 
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   redis.on('error', (error) => logger.warn('redis_error', { code: errorCode(error) }));
@@ -39,6 +56,7 @@ async function main(): Promise<void> {
     redis,
     scratchRoot,
     logger: logger.child('pipeline'),
+    statusRetentionSeconds: config.STATUS_RETENTION_SECONDS,
   });
 
   const worker = new Worker(
@@ -62,6 +80,7 @@ async function main(): Promise<void> {
   onShutdown(async () => {
     logger.info('stopping');
     await worker.close();
+    await scratchLease.release();
     await redis.quit().catch(() => {});
     logger.info('stopped');
   });

@@ -1,6 +1,7 @@
 // One submission, as a story:
 //   roster → for each file: decrypt → (note | sniff/sanitise/verify) → hash → seal   [scratch only]
-//   → store sealed results → signed records → summary → delete intake → delete submission record.
+//   → store sealed results → signed records → summary → delete intake → mark the submission record done
+//   (per-file outcome codes, kept for the status retention period so the witness can check the code).
 // Fail closed: a verification failure, an unreadable envelope or an unusable roster throws before
 // anything is stored, so nothing of the submission reaches reviewers and the intake input stays for an
 // operator. A refused file is recorded as refused and the others proceed. Re-running is safe: files
@@ -42,7 +43,8 @@ export interface PipelineDeps {
   loadRoster: () => Promise<SealingRoster>;
   /** The finalized submission's record, or undefined if there is none. */
   getSubmission: (id: string) => Promise<SubmissionInfo | undefined>;
-  deleteSubmission: (id: string) => Promise<void>;
+  /** Records each file's outcome (codes only) on the submission record and starts its retention. */
+  markDone: (summary: SubmissionSummary) => Promise<void>;
   openIntake: (id: string, index: number) => AsyncIterable<Uint8Array>;
   deleteIntake: (id: string) => Promise<unknown>;
   sanitize: Sanitizer;
@@ -52,10 +54,10 @@ export interface PipelineDeps {
   logger: Logger;
 }
 
-/** Deletes what the finished submission no longer needs: its ciphertext input, then its record. */
-async function cleanUp(deps: PipelineDeps, id: string): Promise<void> {
-  await deps.deleteIntake(id);
-  await deps.deleteSubmission(id);
+/** Deletes the finished submission's ciphertext input, then marks its record done (outcome codes). */
+async function cleanUp(deps: PipelineDeps, summary: SubmissionSummary): Promise<void> {
+  await deps.deleteIntake(summary.submission);
+  await deps.markDone(summary);
 }
 
 export async function processSubmission(
@@ -65,7 +67,7 @@ export async function processSubmission(
 ): Promise<SubmissionSummary> {
   const finished = await readSummary(deps.store, submissionId);
   if (finished !== undefined) {
-    await cleanUp(deps, submissionId);
+    await cleanUp(deps, finished);
     deps.logger.info('submission_already_processed', { count: finished.files.length });
     return finished;
   }
@@ -130,7 +132,7 @@ export async function processSubmission(
     }
     const summary = summarise(submissionId, outcomes);
     await writeSummary(deps.store, summary);
-    await cleanUp(deps, submissionId);
+    await cleanUp(deps, summary);
     deps.logger.info('submission_processed', { count: summary.files.length });
     return summary;
   } finally {

@@ -1,7 +1,7 @@
 // The private scratch area: plaintext exists only in memory and here. One 0700 directory per job under
-// `root` (DATA_DIR/scratch), wiped when the job ends, whatever happens; the whole root is wiped when a
-// worker starts, so a killed worker leaves nothing behind once it (or its replacement) restarts.
-// One scratch root per host's worker processes: do not point two worker hosts' DATA_DIR at one share.
+// `root` (this worker process's own root, DATA_DIR/scratch/w-…, see scratch-roots.ts), wiped when the
+// job ends, whatever happens; a killed worker's whole root is wiped by the next worker that starts (or
+// sweeps) on this DATA_DIR once its lock proves it dead.
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -14,7 +14,7 @@ export interface Scratch {
 
 const JOB_DIR = /^[A-Za-z0-9_-]{1,100}$/;
 
-/** Deletes everything under the scratch root and recreates it empty with mode 0700. */
+/** Deletes everything under `root` and recreates it empty with mode 0700 (tests; workers share a base). */
 export async function resetScratchRoot(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true, mode: 0o700 });

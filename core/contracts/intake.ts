@@ -55,13 +55,36 @@ export type PartResponse = z.infer<typeof partResponseSchema>;
 export const SUBMISSION_STATES = ['uploading', 'queued', 'processing', 'done', 'failed'] as const;
 export type SubmissionState = (typeof SUBMISSION_STATES)[number];
 
+/** What processing did with one file: released to reviewers, refused (nothing released), or page data. */
+export const FILE_OUTCOMES = ['sealed', 'refused', 'control'] as const;
+export type FileOutcomeCode = (typeof FILE_OUTCOMES)[number];
+
+/** A refusal reason code (the provenance record's `reason`): lowercase words, never content. */
+export const outcomeReasonSchema = z.string().regex(/^[a-z0-9][a-z0-9 ._/+-]{0,99}$/);
+
+/** One file's outcome, codes only. `reason` only (and always) when refused. */
+export const processedFileSchema = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('sealed') }),
+  z.strictObject({ outcome: z.literal('control') }),
+  z.strictObject({ outcome: z.literal('refused'), reason: outcomeReasonSchema }),
+]);
+export type ProcessedFile = z.infer<typeof processedFileSchema>;
+
 export const submissionStatusSchema = z.strictObject({
   id: submissionIdSchema,
   state: z.enum(SUBMISSION_STATES),
   expiresAt: z.string().optional(),
   /** Only when state is "failed": a generic code, never anything about the content. */
   reason: z.literal('PROCESSING_FAILED').optional(),
-  files: z.array(submissionFileSchema.extend({ received: z.array(count) })),
+  files: z.array(
+    submissionFileSchema.extend({
+      received: z.array(count),
+      /** Only when state is "done" (and the outcome is still kept): what became of this file. */
+      outcome: z.enum(FILE_OUTCOMES).optional(),
+      /** Only when outcome is "refused": the reason code. */
+      reason: outcomeReasonSchema.optional(),
+    }),
+  ),
 });
 export type SubmissionStatus = z.infer<typeof submissionStatusSchema>;
 

@@ -1,7 +1,10 @@
 // Submission records in Redis: declared envelope sizes, part size, created/expiry times, closed and
-// queued flags. Never names, notes, content or anything about the request. Open records carry a TTL
-// equal to their expiry; finalizing removes it (the worker deletes the record when it is done).
+// queued flags, and once processed the per-file outcome codes. Never names, notes, content or anything
+// about the request. Open records carry a TTL equal to their expiry; finalizing removes it; the worker,
+// once done, stores the outcomes and gives the record a TTL of the status retention period, so the
+// witness's submission code stays checkable for a while (its intake parts are deleted at once).
 import type { Redis } from 'ioredis';
+import { type ProcessedFile, processedFileSchema } from '../../core/contracts/intake.js';
 
 export const DEFAULT_INTAKE_KEY_PREFIX = 'kua:intake:';
 
@@ -17,6 +20,8 @@ export interface SubmissionRecord {
   closed: boolean;
   /** The processing job has been added to the queue. */
   queued: boolean;
+  /** Set by the worker once processed: each file's outcome, by index (codes only). */
+  outcomes?: ProcessedFile[];
 }
 
 export interface RecordOptions {
@@ -67,6 +72,7 @@ function parse(id: string, hash: Record<string, string>): SubmissionRecord | und
   ) {
     return undefined;
   }
+  const outcomes = parseOutcomes(hash.outcomes, files.length);
   return {
     id,
     files,
@@ -75,7 +81,21 @@ function parse(id: string, hash: Record<string, string>): SubmissionRecord | und
     expiresAt,
     closed: hash.closed === '1',
     queued: hash.queued === '1',
+    ...(outcomes !== undefined ? { outcomes } : {}),
   };
+}
+
+/** The stored outcomes if present and well-formed (one per file), else undefined. */
+function parseOutcomes(value: string | undefined, fileCount: number): ProcessedFile[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  const result = processedFileSchema.array().length(fileCount).safeParse(parsed);
+  return result.success ? result.data : undefined;
 }
 
 /** The record of submission `id`, or undefined if there is none (never created, expired or deleted). */
@@ -131,7 +151,31 @@ export async function deleteOpenSubmissionRecord(
   return (await redis.eval(DELETE_IF_OPEN_SCRIPT, 1, recordKey(id, options))) === 1;
 }
 
-/** Deletes the record whatever its state (the worker, once a submission is processed). */
+const DONE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'outcomes', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+/**
+ * Marks a processed submission done: stores each file's outcome (codes only) and keeps the record for
+ * `retentionSeconds` more, then Redis deletes it. False if the record no longer exists.
+ */
+export async function markSubmissionDone(
+  redis: Redis,
+  id: string,
+  outcomes: readonly ProcessedFile[],
+  retentionSeconds: number,
+  options?: RecordOptions,
+): Promise<boolean> {
+  const checked = processedFileSchema.array().parse(outcomes);
+  if (!Number.isSafeInteger(retentionSeconds) || retentionSeconds < 1)
+    throw new RangeError('retention must be a positive whole number of seconds');
+  const key = recordKey(id, options);
+  return (await redis.eval(DONE_SCRIPT, 1, key, JSON.stringify(checked), String(retentionSeconds))) === 1;
+}
+
+/** Deletes the record whatever its state (tests and operators; the worker keeps it, see markSubmissionDone). */
 export async function deleteSubmissionRecord(
   redis: Redis,
   id: string,

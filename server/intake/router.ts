@@ -14,8 +14,6 @@ import {
   maxEnvelopeBytesFor,
   partCount,
   partLength,
-  type SubmissionState,
-  type SubmissionStatus,
 } from '../../core/contracts/intake.js';
 import { SUBMISSION_JOB_OPTIONS } from '../../core/contracts/jobs.js';
 import { BlobIncompleteError, type BlobStore, BlobTooLargeError } from '../../runtime/blob-store/types.js';
@@ -34,6 +32,7 @@ import {
   type RecordOptions,
   type SubmissionRecord,
 } from './records.js';
+import { submissionStatus } from './status.js';
 
 export interface IntakeLimits {
   partBytes: number;
@@ -228,34 +227,13 @@ export function createIntakeRouter(deps: IntakeDeps): Router {
     }
   });
 
-  async function stateOf(record: SubmissionRecord): Promise<{ state: SubmissionState; failed: boolean }> {
-    if (!record.closed) return { state: 'uploading', failed: false };
-    const job = await deps.queue.getJob(record.id);
-    if (job === undefined || job === null) return { state: record.queued ? 'done' : 'queued', failed: false };
-    const jobState = await job.getState();
-    if (jobState === 'completed') return { state: 'done', failed: false };
-    if (jobState === 'failed') return { state: 'failed', failed: true };
-    if (jobState === 'active') return { state: 'processing', failed: false };
-    return { state: 'queued', failed: false };
-  }
-
   router.get('/submissions/:id', async (req, res) => {
-    const record = await loadRecord(String(req.params.id));
-    const received = await receivedParts(deps.store, record.id);
-    const { state, failed } = await stateOf(record);
-    const body: SubmissionStatus = {
-      id: record.id,
-      state,
-      ...(record.closed ? {} : { expiresAt: new Date(record.expiresAt).toISOString() }),
-      ...(failed ? { reason: 'PROCESSING_FAILED' as const } : {}),
-      files: record.files.map((bytes, index) => ({
-        index,
-        bytes,
-        parts: partCount(bytes, record.partBytes),
-        received: received.get(index) ?? [],
-      })),
-    };
-    res.json(body);
+    const id = String(req.params.id);
+    const status = ID.test(id)
+      ? await submissionStatus({ ...deps, keyPrefix: deps.keyPrefix }, id)
+      : undefined;
+    if (status === undefined) throw intakeErrors.notFound();
+    res.json(status);
   });
 
   router.post('/submissions/:id/finalize', ...json('1kb'), async (req, res) => {

@@ -8,14 +8,19 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { chromium } from 'playwright-core';
+import { fromBase64 } from '../../core/base64.js';
 import { healthResponseSchema } from '../../core/contracts/health.js';
+import { verifyRoster } from '../../core/roster.js';
+import { readySodium } from '../../core/sodium.js';
+import { loadReviewerKeyFile } from '../../keys/reviewer-key.js';
 import { findExecutable } from '../../runtime/prerequisites.js';
+import { launchChromium } from './support/chromium.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -184,6 +189,26 @@ describe('npm start', () => {
     expect(out.text()).toContain(keysDir);
     expect(existsSync(join(keysDir, 'public.json'))).toBe(true);
 
+    // A dev reviewer on a roster signed by the org key, so the local worker can seal results.
+    expect(out.text()).toContain(join(keysDir, 'dev-reviewer.passphrase'));
+    expect(out.text()).toContain('kua roster add');
+    expect(statSync(join(keysDir, 'dev-reviewer.passphrase')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(keysDir, 'dev-reviewer.key')).mode & 0o777).toBe(0o600);
+    const sodium = await readySodium();
+    const publicConfig = JSON.parse(readFileSync(join(keysDir, 'public.json'), 'utf8'));
+    const roster = verifyRoster(
+      sodium,
+      readFileSync(join(keysDir, 'roster.json'), 'utf8'),
+      fromBase64(publicConfig.orgPublicKey),
+    );
+    const reviewer = await loadReviewerKeyFile(
+      join(keysDir, 'dev-reviewer.key'),
+      readFileSync(join(keysDir, 'dev-reviewer.passphrase'), 'utf8').trimEnd(),
+    );
+    expect(roster.reviewers.map((r) => [r.name, sodium.to_hex(r.fingerprint)])).toEqual([
+      ['dev-reviewer', sodium.to_hex(reviewer.fingerprint)],
+    ]);
+
     const headers = { 'User-Agent': 'E2E-Witness-UA/4.2', 'X-Forwarded-For': '192.0.2.77' };
     const page = await fetch(url as string, { headers });
     expect(page.status).toBe(200);
@@ -200,18 +225,7 @@ describe('npm start', () => {
     expect(health).toMatchObject({ status: 'ok', redis: 'ok' });
 
     // The page works in a real browser under its own CSP (no violations, its script ran).
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       const problems: string[] = [];

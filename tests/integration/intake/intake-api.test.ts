@@ -16,8 +16,8 @@ import {
 import { encryptBytes } from '../../../core/envelope/index.js';
 import { readySodium } from '../../../core/sodium.js';
 import type { BlobStore } from '../../../runtime/blob-store/types.js';
-import { openIntakeEnvelope } from '../../../server/intake/intake-blobs.js';
-import { getSubmissionRecord } from '../../../server/intake/records.js';
+import { deleteIntake, openIntakeEnvelope } from '../../../server/intake/intake-blobs.js';
+import { getSubmissionRecord, markSubmissionDone } from '../../../server/intake/records.js';
 import { Harness, type Instance, partsOf, postJson, putPart, redisUrl, TEST_LIMITS } from './harness.js';
 
 const PART = TEST_LIMITS.partBytes;
@@ -198,6 +198,14 @@ describe('intake API against real Redis and the filesystem store', () => {
       async (job) => {
         // Permanent failures are unrecoverable (transient ones would be retried with backoff and stay queued).
         if (job.id === bad.id) throw new UnrecoverableError('secret decoder detail');
+        // What the real worker returns: its summary, codes and counts only.
+        return {
+          v: 1,
+          submission: job.id,
+          sealed: 0,
+          refused: 1,
+          files: [{ index: 0, status: 'refused', reason: 'unsupported-type' }],
+        };
       },
       { connection: { url: redisUrl() }, prefix: h.queuePrefix },
     );
@@ -213,13 +221,55 @@ describe('intake API against real Redis and the filesystem store', () => {
     await bothSettled;
     await worker.close();
     const okStatus = await (await fetch(`${app.base}/api/submissions/${ok.id}`)).json();
-    expect(submissionStatusSchema.parse(okStatus).state).toBe('done');
+    expect(submissionStatusSchema.parse(okStatus)).toMatchObject({
+      state: 'done',
+      files: [{ index: 0, outcome: 'refused', reason: 'unsupported-type' }],
+    });
     const badText = await (await fetch(`${app.base}/api/submissions/${bad.id}`)).text();
     expect(submissionStatusSchema.parse(JSON.parse(badText))).toMatchObject({
       state: 'failed',
       reason: 'PROCESSING_FAILED',
     });
     expect(badText).not.toContain('secret');
+  });
+
+  it('keeps a processed submission checkable for the retention period, with outcome codes only', async () => {
+    const env = await h.envelope(new Uint8Array(10));
+    const { id } = await create([env.length, env.length, env.length]);
+    await uploadAll(id, [env, env, env]);
+    expect((await postJson(app.base, `/api/submissions/${id}/finalize`, {})).status).toBe(202);
+    // What the worker does when it finishes: intake parts gone, outcomes on the record, TTL set.
+    await deleteIntake(h.store, id);
+    const marked = await markSubmissionDone(
+      h.redis,
+      id,
+      [{ outcome: 'sealed' }, { outcome: 'control' }, { outcome: 'refused', reason: 'polyglot' }],
+      120,
+      { keyPrefix: h.keyPrefix },
+    );
+    expect(marked).toBe(true);
+    const res = await fetch(`${app.base}/api/submissions/${id}`);
+    expect(res.status).toBe(200);
+    const status = submissionStatusSchema.parse(await res.json());
+    expect(status).toEqual({
+      id,
+      state: 'done',
+      files: [
+        { index: 0, bytes: env.length, parts: 1, received: [], outcome: 'sealed' },
+        { index: 1, bytes: env.length, parts: 1, received: [], outcome: 'control' },
+        { index: 2, bytes: env.length, parts: 1, received: [], outcome: 'refused', reason: 'polyglot' },
+      ],
+    });
+    const ttl = await h.redis.ttl(`${h.keyPrefix}submission:${id}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(120);
+    // A finalize after processing changes nothing.
+    expect((await postJson(app.base, `/api/submissions/${id}/finalize`, {})).status).toBe(202);
+    const again = await (await fetch(`${app.base}/api/submissions/${id}`)).json();
+    expect(submissionStatusSchema.parse(again).state).toBe('done');
+    // Once Redis drops the record (end of retention), the code is unknown again.
+    await h.redis.del(`${h.keyPrefix}submission:${id}`);
+    expect((await fetch(`${app.base}/api/submissions/${id}`)).status).toBe(404);
   });
 
   it('stores a part once: a re-upload answers 200 stored:false and keeps the first bytes', async () => {

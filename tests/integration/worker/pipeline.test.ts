@@ -20,6 +20,7 @@ import { decryptBytes } from '../../../core/envelope/index.js';
 import { createLogger } from '../../../runtime/logger.js';
 import { submissionPrefix } from '../../../server/intake/blob-keys.js';
 import { getSubmissionRecord } from '../../../server/intake/records.js';
+import { submissionStatus } from '../../../server/intake/status.js';
 import { readTags } from '../../../worker/media/exiftool.js';
 import { DEFAULT_MEDIA_LIMITS, sanitizeFile } from '../../../worker/media/index.js';
 import { assertClean, disallowedExifGroups } from '../../../worker/media/verify.js';
@@ -230,12 +231,45 @@ describe('worker pipeline: a whole submission', () => {
     expect(await fixture.store.stat(resultKey(id, 4, 'original'))).toBeUndefined();
   });
 
-  it('deletes the intake input and the submission record only after everything is stored', async () => {
+  it('deletes the intake input and marks the record done, kept for the retention period', async () => {
     expect(await fixture.store.list(submissionPrefix(id))).toEqual([]);
-    expect(
-      await getSubmissionRecord(fixture.redis, id, { keyPrefix: `${fixture.prefix}intake:` }),
-    ).toBeUndefined();
+    const record = await getSubmissionRecord(fixture.redis, id, { keyPrefix: `${fixture.prefix}intake:` });
+    expect(record?.outcomes).toEqual([
+      { outcome: 'sealed' },
+      { outcome: 'control' },
+      { outcome: 'sealed' },
+      { outcome: 'sealed' },
+      { outcome: 'refused', reason: 'unsupported-type' },
+    ]);
+    const ttl = await fixture.redis.ttl(`${fixture.prefix}intake:submission:${id}`);
+    expect(ttl).toBeGreaterThan(7 * 24 * 3600 - 60);
+    expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
     expect(await fixture.redis.get(`${fixture.prefix}roster:seen`)).toBe('2');
+  });
+
+  it('the status the witness sees names the refused file and its reason, nothing else', async () => {
+    const queue = new Queue(SUBMISSIONS_QUEUE, {
+      connection: { url: redisUrl() },
+      prefix: `${fixture.prefix}bull`,
+    });
+    try {
+      const status = await submissionStatus(
+        { redis: fixture.redis, queue, store: fixture.store, keyPrefix: `${fixture.prefix}intake:` },
+        id,
+      );
+      expect(status?.state).toBe('done');
+      expect(status?.files.map(({ index, outcome, reason }) => ({ index, outcome, reason }))).toEqual([
+        { index: 0, outcome: 'sealed', reason: undefined },
+        { index: 1, outcome: 'control', reason: undefined },
+        { index: 2, outcome: 'sealed', reason: undefined },
+        { index: 3, outcome: 'sealed', reason: undefined },
+        { index: 4, outcome: 'refused', reason: 'unsupported-type' },
+      ]);
+      const text = JSON.stringify(status);
+      for (const secret of ['leaflet', 'Secret', 'secret', 'pdf', 'jpg']) expect(text).not.toContain(secret);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('leaves no scratch files', () => {

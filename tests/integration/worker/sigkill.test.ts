@@ -3,8 +3,8 @@
 // job up again and completes it exactly once: one result per file, nothing left in scratch.
 // Runs against its own private redis-server, so no other test's worker can take the job.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue, QueueEvents } from 'bullmq';
@@ -79,18 +79,47 @@ function startWorker(env: NodeJS.ProcessEnv): RunningWorker {
   };
 }
 
-/** Resolves once `path` exists (checked every few ms, bounded by timeoutMs and by the worker's exit). */
-function waitForFile(path: string, timeoutMs: number, worker: RunningWorker): Promise<void> {
+/** Where a running worker writes file 0's plaintext for job `id`: inside its own root `w-…`. */
+function plaintextPath(scratchBase: string, id: string): string | undefined {
+  let roots: string[];
+  try {
+    roots = readdirSync(scratchBase).filter((e) => /^w-[0-9a-f]{32}$/.test(e));
+  } catch {
+    return undefined;
+  }
+  return roots.map((r) => join(scratchBase, r, id, 'f0-plain')).find((p) => existsSync(p));
+}
+
+/** Resolves with the path once `find` finds it (checked every few ms, bounded by timeoutMs and the worker's exit). */
+function waitForFile(
+  find: () => string | undefined,
+  timeoutMs: number,
+  worker: RunningWorker,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const tick = () => {
-      if (existsSync(path)) return resolve();
+      const found = find();
+      if (found !== undefined) return resolve(found);
       if (worker.child.exitCode !== null) return reject(new Error('worker exited'));
-      if (Date.now() > deadline) return reject(new Error(`${path} did not appear within ${timeoutMs} ms`));
+      if (Date.now() > deadline) return reject(new Error(`the file did not appear within ${timeoutMs} ms`));
       setTimeout(tick, 5);
     };
     tick();
   });
+}
+
+/** The `count` of the first log line with this event. */
+function loggedCount(worker: RunningWorker, event: string): number | undefined {
+  for (const line of worker.lines) {
+    try {
+      const parsed = JSON.parse(line) as { event?: string; count?: number };
+      if (parsed.event === event) return parsed.count;
+    } catch {
+      // not JSON
+    }
+  }
+  return undefined;
 }
 
 describe('worker killed mid-job', () => {
@@ -186,8 +215,7 @@ describe('worker killed mid-job', () => {
       await queue.add('process-submission', { submissionId: id }, { ...SUBMISSION_JOB_OPTIONS, jobId: id });
       await first.waitFor('job_active', 30_000);
       // Plaintext is being written to the scratch dir: kill now.
-      const plain = join(fixture.scratchRoot, id, 'f0-plain');
-      await waitForFile(plain, 30_000, first);
+      await waitForFile(() => plaintextPath(fixture.scratchRoot, id), 30_000, first);
       first.child.kill('SIGKILL');
       await first.exited;
       expect(first.child.signalCode).toBe('SIGKILL');
@@ -198,6 +226,8 @@ describe('worker killed mid-job', () => {
       const second = startWorker(env);
       workers.push(second);
       await second.waitFor('ready', 30_000);
+      expect(loggedCount(second, 'scratch_stale_wiped')).toBe(1); // the dead worker's root, by its lock
+      expect(plaintextPath(fixture.scratchRoot, id)).toBeUndefined();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         completed,
@@ -224,13 +254,81 @@ describe('worker killed mid-job', () => {
         ].sort(),
       );
       expect(await fixture.store.list(submissionPrefix(id))).toEqual([]);
-      expect(filesUnder(fixture.scratchRoot)).toEqual([]);
+      // Only the running worker's lock file is left (empty); no plaintext, no job dir.
+      expect(filesUnder(fixture.scratchRoot).map((f) => basename(f))).toEqual([
+        expect.stringMatching(/^w-[0-9a-f]{32}\.lock$/),
+      ]);
       expect(second.lines.join('\n')).not.toContain('secret');
 
-      // Graceful shutdown still works.
+      // Graceful shutdown still works, and takes its root and lock with it.
       second.child.kill('SIGTERM');
       await second.exited;
       expect(second.child.exitCode).toBe(0);
+      expect(readdirSync(fixture.scratchRoot)).toEqual([]);
+    } finally {
+      await events.close();
+      await queue.close();
+      own.disconnect();
+    }
+  }, 240_000);
+  it('two workers on one DATA_DIR keep their own scratch roots: a starting one wipes nothing live', async () => {
+    const own = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+    const id = await fixture.submit(
+      [{ bytes: videoBytes, manifest: { name: 'secret-clip.mp4', type: 'video/mp4' } }],
+      { partBytes: 1024 * 1024, redis: own, intakeKeyPrefix: DEFAULT_INTAKE_KEY_PREFIX },
+    );
+    const env = {
+      PATH: process.env.PATH,
+      REDIS_URL: redis.url,
+      DATA_DIR: fixture.dataDir,
+      KUA_KEYS_DIR: fixture.keysDir,
+      LOG_LEVEL: 'info',
+    };
+    const queue = new Queue(SUBMISSIONS_QUEUE, { connection: { url: redis.url } });
+    const events = new QueueEvents(SUBMISSIONS_QUEUE, { connection: { url: redis.url } });
+    await events.waitUntilReady();
+    const completed = new Promise<void>((resolve) =>
+      events.on('completed', ({ jobId }) => {
+        if (jobId === id) resolve();
+      }),
+    );
+    try {
+      const a = startWorker(env);
+      workers.push(a);
+      await a.waitFor('ready', 30_000);
+      await queue.add('process-submission', { submissionId: id }, { ...SUBMISSION_JOB_OPTIONS, jobId: id });
+      await a.waitFor('job_active', 30_000);
+      const plain = await waitForFile(() => plaintextPath(fixture.scratchRoot, id), 30_000, a);
+
+      // A second worker starts on the same DATA_DIR while the first has plaintext in its scratch root.
+      const b = startWorker(env);
+      workers.push(b);
+      await b.waitFor('ready', 30_000);
+      expect(loggedCount(b, 'scratch_live_roots')).toBe(1);
+      expect(loggedCount(b, 'scratch_stale_wiped')).toBe(0);
+      // The first worker's root (its job dir and plaintext, while the job runs) survives the second's start;
+      // the old start-up wipe of all of DATA_DIR/scratch removed it mid-job.
+      expect(existsSync(dirname(dirname(plain)))).toBe(true);
+      const roots = readdirSync(fixture.scratchRoot).filter((e) => /^w-[0-9a-f]{32}$/.test(e));
+      expect(roots).toHaveLength(2);
+      for (const root of roots) expect(statSync(join(fixture.scratchRoot, root)).mode & 0o777).toBe(0o700);
+
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        completed,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(a.lines.join('\n'))), 90_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      const job = await queue.getJob(id);
+      expect(job?.attemptsMade).toBe(1); // done on its first attempt: nothing pulled from under it
+      const summary = job?.returnvalue as SubmissionSummary;
+      expect(summary.files).toEqual([{ index: 0, status: 'sealed', kind: 'video' }]);
+
+      for (const w of [a, b]) w.child.kill('SIGTERM');
+      await Promise.all([a.exited, b.exited]);
+      expect([a.child.exitCode, b.child.exitCode]).toEqual([0, 0]);
+      expect(readdirSync(fixture.scratchRoot)).toEqual([]);
     } finally {
       await events.close();
       await queue.close();

@@ -33,13 +33,15 @@ describe('prerequisites', () => {
     fakeTool('ffmpeg');
     expect(run).toThrow(/^ffprobe not found/);
     fakeTool('ffprobe');
+    expect(run).toThrow(/^flock not found: .*apt-get install util-linux/);
+    fakeTool('flock');
     expect(run).not.toThrow();
   });
 
   it('does not need redis-server when REDIS_URL is given', () => {
     const only = mkdtempSync(join(tmpdir(), 'kua-path-'));
     try {
-      for (const t of ['ffmpeg', 'ffprobe']) {
+      for (const t of ['ffmpeg', 'ffprobe', 'flock']) {
         writeFileSync(join(only, t), '#!/bin/sh\n');
         chmodSync(join(only, t), 0o755);
       }
