@@ -4,11 +4,10 @@ import type { Command } from 'commander';
 import { readySodium } from '../../core/sodium.js';
 import type { CliContext } from '../context.js';
 import { KuaError } from '../errors.js';
-import { getPassphrase } from '../passphrase.js';
 import { decryptFileTo, saltedHash } from '../reviewer/decrypt-file.js';
 import { safeName } from '../reviewer/names.js';
-import { loadReviewerKeyFile } from '../reviewer-key.js';
 import { exists } from '../secure-fs.js';
+import { unlockReviewerKey } from '../unlock.js';
 
 const outputExists = () =>
   new KuaError('OUTPUT_EXISTS', 'the output file already exists; refusing to overwrite it');
@@ -31,14 +30,7 @@ export function registerDecrypt(program: Command, ctx: CliContext): void {
       if (!(await exists(file))) throw new KuaError('INPUT_NOT_FOUND', 'the file to decrypt was not found');
       if (options.out !== undefined && (await exists(options.out))) throw outputExists();
       const sodium = await readySodium();
-      const passphrase = await getPassphrase({
-        file: options.passphraseFile,
-        env: ctx.env,
-        stdin: ctx.stdin,
-        stderr: ctx.stderr,
-        confirm: false,
-      });
-      const keys = await loadReviewerKeyFile(options.key, passphrase);
+      const keys = await unlockReviewerKey(ctx, options.key, options.passphraseFile);
       try {
         const result = await decryptFileTo(
           sodium,

@@ -4,11 +4,10 @@ import type { Command } from 'commander';
 import { fingerprint, formatFingerprint } from '../../core/fingerprint.js';
 import { readySodium } from '../../core/sodium.js';
 import type { CliContext } from '../context.js';
-import { getPassphrase } from '../passphrase.js';
 import { pinnedLogKey } from '../reviewer/pin.js';
 import { PullFailedError, pull } from '../reviewer/pull.js';
 import { formatTable } from '../reviewer/table.js';
-import { loadReviewerKeyFile } from '../reviewer-key.js';
+import { unlockReviewerKey } from '../unlock.js';
 
 const PASSPHRASE_HELP = 'read the passphrase from this file (default: $KUA_PASSPHRASE, else a prompt)';
 
@@ -70,14 +69,7 @@ export function registerPull(program: Command, ctx: CliContext): void {
         if (pin.pinnedNow) {
           ctx.note(`Pinned the log key ${formatFingerprint(fingerprint(sodium, pin.key))} for this folder.`);
         }
-        const passphrase = await getPassphrase({
-          file: options.passphraseFile,
-          env: ctx.env,
-          stdin: ctx.stdin,
-          stderr: ctx.stderr,
-          confirm: false,
-        });
-        const keys = await loadReviewerKeyFile(options.key, passphrase);
+        const keys = await unlockReviewerKey(ctx, options.key, options.passphraseFile);
         try {
           const result = await pull({
             sodium,

@@ -6,8 +6,9 @@ import type { CliContext } from '../context.js';
 import { KuaError } from '../errors.js';
 import { getPassphrase } from '../passphrase.js';
 import { limitsFromEnv, readySumo } from '../pwhash.js';
-import { createReviewerKeyFile, loadReviewerKeyFile } from '../reviewer-key.js';
+import { createReviewerKeyFile } from '../reviewer-key.js';
 import { exists, FileExistsError, writeNewFile } from '../secure-fs.js';
+import { unlockReviewerKey } from '../unlock.js';
 
 const outputExists = () =>
   new KuaError('OUTPUT_EXISTS', 'the --out file already exists; refusing to overwrite it');
@@ -62,14 +63,7 @@ export function registerReviewer(program: Command, ctx: CliContext): void {
     .action(async (options: { key: string; passphraseFile?: string }) => {
       if (!(await exists(options.key)))
         throw new KuaError('KEY_FILE_NOT_FOUND', 'reviewer key file not found');
-      const passphrase = await getPassphrase({
-        file: options.passphraseFile,
-        env: ctx.env,
-        stdin: ctx.stdin,
-        stderr: ctx.stderr,
-        confirm: false,
-      });
-      const keys = await loadReviewerKeyFile(options.key, passphrase);
+      const keys = await unlockReviewerKey(ctx, options.key, options.passphraseFile);
       ctx.note(`Key file unlocked. Fingerprint: ${formatFingerprint(keys.fingerprint)}`);
       ctx.out(keys.identityString);
       const sodium = await readySodium();
