@@ -6,6 +6,7 @@ import type { Logger } from '../runtime/logger.js';
 import { describeError, NotFoundError } from './errors.js';
 import type { HealthProbe } from './health.js';
 import { createIntakeRouter, type IntakeDeps } from './intake/router.js';
+import { createLogRouter, type LogRouterDeps } from './log/router.js';
 import { createReviewerRouter, type ReviewerDeps } from './reviewer/router.js';
 
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   intake?: IntakeDeps;
   /** The reviewer API (docs/API.md); omitted only by tests of the bare app. */
   reviewer?: ReviewerDeps;
+  /** The public provenance log API (docs/API.md); omitted only by tests of the bare app. */
+  log?: LogRouterDeps;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
     }
   });
   if (deps.reviewer !== undefined) api.use('/reviewer', createReviewerRouter(deps.reviewer));
+  if (deps.log !== undefined) api.use('/log', createLogRouter(deps.log));
   if (deps.intake !== undefined) api.use(createIntakeRouter(deps.intake));
   api.use((_req, _res, next) => next(new NotFoundError()));
   app.use('/api', api);

@@ -41,6 +41,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   LOGIN_FAILED: 401,
   UNAUTHORIZED: 401,
   RANGE_NOT_SATISFIABLE: 416,
+  // Provenance log API (docs/API.md)
+  LOG_EMPTY: 404,
+  LOG_ENTRY_NOT_FOUND: 404,
+  LOG_RANGE: 400,
 });
 
 /** Code, status and a message safe to send: ours for KuaErrors, a generic one for everything else. */

@@ -18,6 +18,7 @@ import { serverSchema } from '../runtime/config-schemas.js';
 import { KuaError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
 import { exitOnStartupError, notifyParent, onShutdown } from '../runtime/process.js';
+import { createLogReader } from '../runtime/provenance-log/reader.js';
 import { redisRosterHighWater } from '../runtime/roster-high-water.js';
 import { createApp } from './app.js';
 import { createHealthProbe } from './health.js';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
       readRoster: rosterFileReader(keysDir),
       highWater: redisRosterHighWater(redis),
     },
+    log: { reader: createLogReader(store) },
   });
   const sweeper = createSweeper({ store, redis, logger: intakeLogger });
   sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);

@@ -5,6 +5,7 @@ import type { Sodium } from '../core/sodium.js';
 import { nodeCipherFactory } from '../runtime/aead-node.js';
 import type { BlobStore } from '../runtime/blob-store/types.js';
 import type { Logger } from '../runtime/logger.js';
+import { createProvenanceLog, createRedisLock, logSigner } from '../runtime/provenance-log/index.js';
 import { deleteIntake, openIntakeEnvelope } from '../server/intake/intake-blobs.js';
 import { getSubmissionRecord, markSubmissionDone } from '../server/intake/records.js';
 import { readRosterFile, type WorkerKeys } from './keys.js';
@@ -25,6 +26,8 @@ export interface WiringOptions {
   /** Prefix of the intake records in Redis (server/intake/records.ts); tests isolate with their own. */
   intakeKeyPrefix?: string;
   rosterSeenKey?: string;
+  /** Redis key of the provenance log's sequencer lock (runtime/provenance-log/lock.ts). */
+  logLockKey?: string;
   /** How long a processed submission's record (outcome codes) is kept; default 7 days. */
   statusRetentionSeconds?: number;
   sanitizeDeps?: SanitizeDeps;
@@ -76,6 +79,12 @@ export function createPipelineDeps(options: WiringOptions): PipelineDeps {
       }
     },
     scratchRoot: options.scratchRoot,
+    provenanceLog: createProvenanceLog({
+      store,
+      lock: createRedisLock(redis, options.logLockKey !== undefined ? { key: options.logLockKey } : {}),
+      sodium,
+      signer: logSigner(sodium, keys.orgPublicKey, keys.log),
+    }),
     now: options.now ?? (() => new Date()),
     logger: options.logger,
   };

@@ -1,6 +1,7 @@
 // One submission, as a story:
 //   roster → for each file: decrypt → (note | sniff/sanitise/verify) → hash → seal   [scratch only]
-//   → store sealed results → signed records → summary → delete intake → mark the submission record done
+//   → store sealed results → signed records → provenance log entries (and the roster, if new) → summary
+//   → delete intake → mark the submission record done
 //   (per-file outcome codes, kept for the status retention period so the witness can check the code).
 // Fail closed: a verification failure, an unreadable envelope or an unusable roster throws before
 // anything is stored, so nothing of the submission reaches reviewers and the intake input stays for an
@@ -24,6 +25,8 @@ import {
   processNote,
   type Sanitizer,
 } from './process-file.js';
+import type { LogAppender } from './provenance.js';
+import { logEntriesOf } from './provenance.js';
 import { outcomeOf, publishFile, readStoredRecord, readSummary, summarise, writeSummary } from './publish.js';
 import type { SealingRoster } from './roster.js';
 import { createScratch } from './scratch.js';
@@ -50,6 +53,8 @@ export interface PipelineDeps {
   sanitize: Sanitizer;
   sniffType: (path: string) => Promise<string | undefined>;
   scratchRoot: string;
+  /** The provenance log (docs/LOG.md); omitted only by tests that do not look at it. */
+  provenanceLog?: LogAppender;
   now: () => Date;
   logger: Logger;
 }
@@ -129,6 +134,17 @@ export async function processSubmission(
     };
     for (const file of pending.sort((a, b) => a.index - b.index)) {
       outcomes.push(outcomeOf(await publishFile(deps, file, times)));
+    }
+    // Every record is stored: log them (idempotent by entry id, so a rerun appends nothing twice).
+    if (deps.provenanceLog !== undefined) {
+      const entries = [];
+      for (const index of indexes) {
+        const record = await readStoredRecord(deps.store, submissionId, index);
+        if (record !== undefined) entries.push(...logEntriesOf(record));
+      }
+      await deps.provenanceLog.append(entries, {
+        roster: { version: roster.version, reviewers: roster.fingerprints },
+      });
     }
     const summary = summarise(submissionId, outcomes);
     await writeSummary(deps.store, summary);

@@ -1,0 +1,1 @@
+export { createLogRouter, LogEmptyError, type LogRouterDeps } from './router.js';
