@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { initKeys } from '../keys/init.js';
 import { type ManagedChild, startNodeChild, waitForMessage } from '../runtime/children.js';
 import { type PrivateRedis, startPrivateRedis } from '../runtime/redis-launcher.js';
+import { parseVmHwmKiB } from './support/vm-hwm.js';
 
 export interface IngestBenchOptions {
   /** Upload size in bytes (one file). */
@@ -38,10 +39,10 @@ export const SERVER_RSS_LIMIT_MB = 200;
 const MB = 1_000_000;
 const distDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The child must still be running: reading a gone process's status throws. */
 function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
-  return match === null ? Number.NaN : Number(match[1]) / 1024;
+  const kib = parseVmHwmKiB(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return kib === undefined ? Number.NaN : kib / 1024;
 }
 
 function send(

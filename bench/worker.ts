@@ -4,13 +4,10 @@
 // ratio), the worker process's RSS growth and its children's peak RSS (VmHWM), for a 12-megapixel JPEG
 // and MP4s of a quarter and all of KUA_BENCH_VIDEO_MIB (default 1024): peak memory must not grow with
 // the video's size. No Redis: the submission record and the roster high-water mark are in memory.
-import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import sharp from 'sharp';
 import { encryptIterable } from '../core/envelope/index.js';
 import { signRoster } from '../core/roster.js';
 import { readySodium } from '../core/sodium.js';
@@ -28,70 +25,13 @@ import { sanitizeFile } from '../worker/media/index.js';
 import type { PipelineDeps } from '../worker/pipeline.js';
 import { processSubmission } from '../worker/pipeline.js';
 import { loadSealingRoster } from '../worker/roster.js';
+import { childPeaks } from './support/child-peaks.js';
+import { type CopyRecipe, copyAndHashBaseline, JPEG_COPY, MP4_COPY } from './support/copy-baseline.js';
+import { trackRssGrowth } from './support/rss-growth.js';
+import { makeTestJpeg } from './support/test-jpeg.js';
+import { makeTestVideo, videoSizesMiB } from './support/test-video.js';
 
-const run = promisify(execFile);
 const MiB = 1024 * 1024;
-
-async function vmHwmKiB(pid: number): Promise<number> {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Peak RSS of every child seen via onSpawn, sampled until it exits. */
-function childPeaks() {
-  let peak = 0;
-  const watchers: Promise<void>[] = [];
-  return {
-    onSpawn(pid: number) {
-      watchers.push(
-        (async () => {
-          for (;;) {
-            const kib = await vmHwmKiB(pid);
-            if (kib === 0) return;
-            peak = Math.max(peak, kib);
-            await new Promise((r) => setTimeout(r, 20));
-          }
-        })(),
-      );
-    },
-    async peakMiB() {
-      await Promise.all(watchers);
-      return peak / 1024;
-    },
-  };
-}
-
-async function timed(command: string, args: string[]): Promise<{ seconds: number; peakMiB: number }> {
-  const peaks = childPeaks();
-  const start = process.hrtime.bigint();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.once('spawn', () => child.pid !== undefined && peaks.onSpawn(child.pid));
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}`))));
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { seconds, peakMiB: await peaks.peakMiB() };
-}
-
-async function makeVideo(dir: string, mib: number): Promise<string> {
-  const clip = join(dir, 'clip.mp4');
-  if (!(await stat(clip).catch(() => undefined))) {
-    await run('ffmpeg', [
-      ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=duration=4:size=1920x1080:rate=30'],
-      ...['-f', 'lavfi', '-i', 'sine=duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '20M'],
-      ...['-c:a', 'aac', '-shortest', '-y', clip],
-    ]);
-  }
-  const loops = Math.max(0, Math.ceil((mib * MiB) / (await stat(clip)).size) - 1);
-  const out = join(dir, `video-${mib}.mp4`);
-  await run('ffmpeg', ['-v', 'error', '-stream_loop', String(loops), '-i', clip, '-c', 'copy', '-y', out]);
-  return out;
-}
 
 export interface WorkerBenchRow {
   name: string;
@@ -157,7 +97,7 @@ export async function benchWorker(options: { log: (line: string) => void; videoM
       logger: createLogger({ level: 'silent', component: 'bench' }),
     };
 
-    const measure = async (name: string, input: string, copyArgs: string[]) => {
+    const measure = async (name: string, input: string, copy: CopyRecipe) => {
       const id = sodium.to_hex(sodium.randombytes_buf(16));
       const size = (await stat(input)).size;
       const envelope = encryptIterable(sodium, createReadStream(input, { highWaterMark: 256 * 1024 }), {
@@ -168,62 +108,36 @@ export async function benchWorker(options: { log: (line: string) => void; videoM
       await store.put(partKey(id, 0, 0), envelope);
       submissions.set(id, 1);
       peaks = childPeaks();
-      const rssBefore = process.memoryUsage().rss;
-      let rssPeak = rssBefore;
-      const timer = setInterval(() => {
-        rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-      }, 20);
+      const rss = trackRssGrowth();
       const start = process.hrtime.bigint();
       const summary = await processSubmission(deps, id, id);
       const workerSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-      clearInterval(timer);
+      const workerRssGrowthMiB = rss.stopMiB();
       if (summary.sealed !== 1)
         throw new Error(`bench: ${name} was not sealed (${JSON.stringify(summary.files)})`);
       const childPeakMiB = await peaks.peakMiB();
       await store.deletePrefix(`results/${id}/`);
 
-      const copyOut = join(dir, `copy${copyArgs.at(-1) ?? ''}`);
-      const copy = await timed('ffmpeg', [
-        '-v',
-        'error',
-        '-y',
-        '-i',
-        input,
-        ...copyArgs.slice(0, -1),
-        copyOut,
-      ]);
-      const sum = await timed('sha256sum', [copyOut]);
-      await rm(copyOut, { force: true });
+      const baseline = await copyAndHashBaseline(input, join(dir, 'copy'), copy);
       rows.push({
         name,
         bytes: size,
         workerSeconds,
-        workerRssGrowthMiB: (rssPeak - rssBefore) / MiB,
+        workerRssGrowthMiB,
         childPeakMiB,
-        baselineSeconds: copy.seconds + sum.seconds,
-        baselinePeakMiB: Math.max(copy.peakMiB, sum.peakMiB),
+        baselineSeconds: baseline.seconds,
+        baselinePeakMiB: baseline.peakMiB,
       });
     };
 
-    const jpeg = join(dir, 'photo-12mp.jpg');
-    await sharp({
-      create: {
-        width: 4000,
-        height: 3000,
-        channels: 3,
-        background: '#808080',
-        noise: { type: 'gaussian', mean: 128, sigma: 30 },
-      },
-    })
-      .jpeg({ quality: 90 })
-      .toFile(jpeg);
+    const jpeg = await makeTestJpeg(dir);
     log('worker: 12-megapixel JPEG through the whole pipeline');
-    await measure('jpeg-12mp', jpeg, ['-c', 'copy', '.jpg']);
+    await measure('jpeg-12mp', jpeg, JPEG_COPY);
     await rm(jpeg, { force: true });
-    for (const mib of [Math.max(16, Math.round(videoMiB / 4)), videoMiB]) {
+    for (const mib of videoSizesMiB(videoMiB)) {
       log(`worker: ${mib} MiB MP4 through the whole pipeline`);
-      const video = await makeVideo(dir, mib);
-      await measure(`mp4-${mib}MiB`, video, ['-map', '0', '-c', 'copy', '.mp4']);
+      const video = await makeTestVideo(dir, mib);
+      await measure(`mp4-${mib}MiB`, video, MP4_COPY);
       await rm(video, { force: true });
     }
   } finally {

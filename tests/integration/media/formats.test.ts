@@ -7,9 +7,20 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import { sanitizeFile, VerificationFailedError } from '../../../worker/media/index.js';
-import { exiftool, ffprobe, identifyingKeys, imageChildScript, psnr, requireBuiltChild } from './helpers.js';
+import {
+  durationDelta,
+  exiftool,
+  ffprobe,
+  identifyingKeys,
+  imageChildScript,
+  lavfiClip,
+  psnr,
+  requireBuiltChild,
+} from './helpers.js';
 
 const run = promisify(execFile);
+/** HEVC encoding for the test clips; x265 still writes its settings into the stream as SEI. */
+const X265 = ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error'];
 
 describe('output formats', () => {
   let dir: string;
@@ -88,25 +99,9 @@ describe('output formats', () => {
 
   it('HEVC video loses its x265 SEI and metadata, keeps duration', async () => {
     const path = join(dir, 'hevc.mp4');
-    await run('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=2:size=320x240:rate=25',
-      '-c:v',
-      'libx265',
-      '-preset',
-      'ultrafast',
-      '-x265-params',
-      'log-level=error',
-      '-tag:v',
-      'hvc1',
-      '-metadata',
-      'make=SecretMaker',
-      '-y',
-      path,
+    await lavfiClip(path, { video: 'testsrc=duration=2:size=320x240:rate=25' }, [
+      ...X265,
+      ...['-tag:v', 'hvc1', '-metadata', 'make=SecretMaker'],
     ]);
     expect(readFileSync(path).includes('x265 (build')).toBe(true);
     const result = await sanitizeFile({ path, scratchDir: scratch }, { imageChildScript });
@@ -115,9 +110,7 @@ describe('output formats', () => {
     expect(bytes.includes('SecretMaker')).toBe(false);
     const [before, after] = await Promise.all([ffprobe(path), ffprobe(result.outputPath)]);
     expect(after.streams.map((s) => s.codec_name)).toEqual(['hevc']);
-    expect(Math.abs(Number(after.format.duration) - Number(before.format.duration))).toBeLessThanOrEqual(
-      0.15,
-    );
+    expect(durationDelta(before, after)).toBeLessThanOrEqual(0.15);
     expect(result.tool.find((t) => t.name === 'ffmpeg')?.args).toContain('filter_units=remove_types=39|40');
     expect(result.tool.map((t) => t.name)).toContain('kua hvcC SEI neutraliser');
     // Still a valid, fully decodable stream after the hvcC SEI was neutralised.
@@ -127,22 +120,7 @@ describe('output formats', () => {
 
   it('fails closed when identifying data is left where it cannot be removed (HEVC SEI in Matroska CodecPrivate)', async () => {
     const path = join(dir, 'hevc.mkv');
-    await run('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=160x120:rate=25',
-      '-c:v',
-      'libx265',
-      '-preset',
-      'ultrafast',
-      '-x265-params',
-      'log-level=error',
-      '-y',
-      path,
-    ]);
+    await lavfiClip(path, { video: 'testsrc=duration=1:size=160x120:rate=25' }, X265);
     const error = await sanitizeFile({ path, scratchDir: scratch }, { imageChildScript }).catch(
       (e: unknown) => e,
     );
@@ -156,17 +134,7 @@ describe('output formats', () => {
 
   it('a MOV with PCM audio (not MP4-compatible) becomes Matroska, still clean', async () => {
     const path = join(dir, 'pcm.mov');
-    await run('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=2:size=160x120:rate=25',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=duration=2',
+    await lavfiClip(path, { video: 'testsrc=duration=2:size=160x120:rate=25', audio: 'sine=duration=2' }, [
       '-c:v',
       'libx264',
       '-preset',
@@ -176,8 +144,6 @@ describe('output formats', () => {
       '-metadata',
       'artist=Witness Name',
       '-shortest',
-      '-y',
-      path,
     ]);
     const result = await sanitizeFile({ path, scratchDir: scratch }, { imageChildScript });
     expect(result.mediaType).toBe('video/x-matroska');

@@ -1,5 +1,5 @@
 // Independent readers for the media tests: exiftool and ffprobe spawned directly (not through the code
-// under test), and a PSNR over raw pixels.
+// under test), and a PSNR over raw pixels; and synthetic clips made with ffmpeg's lavfi sources.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +38,11 @@ export interface ProbeJson {
   chapters: unknown[];
 }
 
+/** How far apart two files' durations are, in seconds, as ffprobe reports them. */
+export function durationDelta(before: ProbeJson, after: ProbeJson): number {
+  return Math.abs(Number(after.format.duration) - Number(before.format.duration));
+}
+
 export async function ffprobe(path: string): Promise<ProbeJson> {
   const { stdout } = await run('ffprobe', [
     '-v',
@@ -50,6 +55,19 @@ export async function ffprobe(path: string): Promise<ProbeJson> {
     path,
   ]);
   return JSON.parse(stdout) as ProbeJson;
+}
+
+/**
+ * Writes a synthetic clip to `path` from ffmpeg's lavfi sources (a test pattern, optionally a sine tone):
+ * `ffmpeg -v error -f lavfi -i <video> [-f lavfi -i <audio>] <encode…> -y <path>`.
+ */
+export async function lavfiClip(
+  path: string,
+  sources: { video: string; audio?: string },
+  encode: string[],
+): Promise<void> {
+  const audio = sources.audio === undefined ? [] : ['-f', 'lavfi', '-i', sources.audio];
+  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', sources.video, ...audio, ...encode, '-y', path]);
 }
 
 async function rgba(image: Sharp): Promise<{ data: Buffer; width: number; height: number }> {
