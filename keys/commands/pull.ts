@@ -43,6 +43,8 @@ export function registerPull(program: Command, ctx: CliContext): void {
       '\nOutput: OUT/<submission>/ holds the decrypted files, manifest.json and records/; files that fail\n' +
         'verification are moved to OUT/quarantine/<submission>/ and the exit status is 1.\n' +
         'The log key is pinned in OUT/.kua/pinned.json on the first pull and never changed afterwards.\n' +
+        "Every record's entries are checked against the portal's signed provenance log (inclusion proofs);\n" +
+        'the last checkpoint is kept in OUT/.kua/checkpoint and a log that does not extend it is refused.\n' +
         '\nEnvironment:\n  KUA_PASSPHRASE     the passphrase (for automation)',
     )
     .action(
@@ -76,6 +78,7 @@ export function registerPull(program: Command, ctx: CliContext): void {
             server: options.server,
             keys,
             logPublicKey: pin.key,
+            logOrigin: pin.origin,
             outDir,
             now: ctx.now,
             report: ctx.note,

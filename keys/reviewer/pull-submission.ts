@@ -34,6 +34,8 @@ export interface PullDeps {
   api: ReviewerApi;
   identity: Identity;
   logPublicKey: Uint8Array;
+  /** Checks that the portal's signed log holds the record's entries (keys/reviewer/log-check.ts). */
+  checkInLog?: (record: ProvenanceRecord, where: string) => Promise<void>;
   outDir: string;
   now: () => Date;
   /** One line per problem (stderr). */
@@ -98,6 +100,7 @@ class FileJob {
     try {
       const record = checkSignedRecord(this.deps.sodium, bytes, this.deps.logPublicKey, this.where);
       checkRecordPlace(record, this.id, this.index, this.where);
+      await this.deps.checkInLog?.(record, this.where);
       await mkdir(path.join(this.dir, 'records'), { recursive: true, mode: 0o700 });
       const kept = path.join('records', `${this.index}.json`);
       await writeFile(path.join(this.dir, kept), bytes, { mode: 0o600 });

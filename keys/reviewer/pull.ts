@@ -1,13 +1,22 @@
 // `kua pull`: log in with the reviewer's signing key, list what was sealed to this reviewer, pull and
 // verify every submission not yet complete in OUT, mark each verified one received, print a table.
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { toHex } from '../../core/bytes.js';
 import { fingerprint } from '../../core/fingerprint.js';
 import type { Sodium } from '../../core/sodium.js';
 import type { ReviewerKeys } from '../reviewer-key.js';
 import { type Fetch, ReviewerApi } from './api.js';
 import { VerificationError } from './errors.js';
+import {
+  checkRecordInLog,
+  latestConsistentCheckpoint,
+  readSavedCheckpoint,
+  saveCheckpoint,
+} from './log-check.js';
+import { LogClient } from './log-client.js';
 import { signLogin } from './login.js';
+import { pinOrigin, STATE_DIR } from './pin.js';
 import { alreadyPulled, pullSubmission } from './pull-submission.js';
 import type { SummaryRow } from './table.js';
 
@@ -16,6 +25,8 @@ export interface PullOptions {
   server: string;
   keys: ReviewerKeys;
   logPublicKey: Uint8Array;
+  /** The log's checkpoint origin, if pinned (else the origin the pinned key signs is pinned now). */
+  logOrigin?: string | undefined;
   outDir: string;
   now: () => Date;
   report: (line: string) => void;
@@ -36,6 +47,9 @@ export class PullFailedError extends VerificationError {
   }
 }
 
+/** The last checkpoint this folder accepted (a signed note); the next pull requires the log to extend it. */
+export const CHECKPOINT_FILE = 'checkpoint';
+
 export async function pull(options: PullOptions): Promise<PullResult> {
   const { sodium, keys } = options;
   // Created private; an existing folder the reviewer chose keeps its permissions.
@@ -45,6 +59,20 @@ export async function pull(options: PullOptions): Promise<PullResult> {
     signLogin(sodium, nonce, keys.ed25519SecretKey),
   );
   const listed = await api.list();
+  // The log, after listing (every listed submission is logged before it is listed, so the checkpoint
+  // covers it) and before anything is downloaded or marked: a portal whose log does not extend the one
+  // seen before is refused there, and nothing already delivered is touched.
+  const log = new LogClient(options.server, options.fetch);
+  const savedFile = path.join(options.outDir, STATE_DIR, CHECKPOINT_FILE);
+  const { latest } = await latestConsistentCheckpoint(
+    sodium,
+    log,
+    { publicKey: options.logPublicKey, origin: options.logOrigin },
+    await readSavedCheckpoint(savedFile),
+  );
+  if (options.logOrigin === undefined) await pinOrigin(sodium, options.outDir, latest.origin);
+  await mkdir(path.dirname(savedFile), { recursive: true, mode: 0o700 });
+  await saveCheckpoint(savedFile, latest.note);
   const rows: SummaryRow[] = [];
   let failures = 0;
   for (const submission of listed) {
@@ -67,6 +95,7 @@ export async function pull(options: PullOptions): Promise<PullResult> {
         api,
         identity: { x25519PublicKey: keys.x25519PublicKey, x25519SecretKey: keys.x25519SecretKey },
         logPublicKey: options.logPublicKey,
+        checkInLog: (record, where) => checkRecordInLog(log, latest, record, where),
         outDir: options.outDir,
         now: options.now,
         report: options.report,

@@ -20,6 +20,7 @@ import {
 } from '../../../core/contracts/record.js';
 import { loadPublicKeys } from '../../../keys/load-keys.js';
 import { createLogger } from '../../../runtime/logger.js';
+import { createLogReader } from '../../../runtime/provenance-log/index.js';
 import { redisRosterHighWater } from '../../../runtime/roster-high-water.js';
 import { createApp } from '../../../server/app.js';
 import { rosterFileReader } from '../../../server/reviewer/index.js';
@@ -130,6 +131,8 @@ beforeAll(async () => {
     logger,
     webRoot,
     trustProxy: false,
+    // kua pull checks every record against the provenance log (tests/integration/kua-log).
+    log: { reader: createLogReader(fixture.store) },
     reviewer: {
       sodium: fixture.sodium,
       orgPublicKey: (await loadPublicKeys(fixture.sodium, fixture.keysDir)).org,
