@@ -8,6 +8,7 @@
 // operator. A refused file is recorded as refused and the others proceed. Re-running is safe: files
 // whose record exists are not processed again, and a finished submission only repeats its cleanup.
 
+import { logEntriesForRecord } from '../core/contracts/log-entry.js';
 import type { FileOutcome, SubmissionSummary } from '../core/contracts/record.js';
 import type { ChunkCipherFactory, Identity } from '../core/envelope/index.js';
 import type { Sodium } from '../core/sodium.js';
@@ -26,7 +27,6 @@ import {
   type Sanitizer,
 } from './process-file.js';
 import type { LogAppender } from './provenance.js';
-import { logEntriesOf } from './provenance.js';
 import { outcomeOf, publishFile, readStoredRecord, readSummary, summarise, writeSummary } from './publish.js';
 import type { SealingRoster } from './roster.js';
 import { createScratch } from './scratch.js';
@@ -140,7 +140,7 @@ export async function processSubmission(
       const entries = [];
       for (const index of indexes) {
         const record = await readStoredRecord(deps.store, submissionId, index);
-        if (record !== undefined) entries.push(...logEntriesOf(record));
+        if (record !== undefined) entries.push(...logEntriesForRecord(record));
       }
       await deps.provenanceLog.append(entries, {
         roster: { version: roster.version, reviewers: roster.fingerprints },

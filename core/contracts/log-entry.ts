@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { utf8 } from '../bytes.js';
 import { submissionIdSchema } from './jobs.js';
-import { canonicalJson } from './record.js';
+import { canonicalJson, type ProvenanceRecord } from './record.js';
 
 export const LOG_ENTRY_DOMAIN = 'kua/v1 log entry\n';
 export const LOG_ENTRY_VERSION = 1;
@@ -164,3 +164,43 @@ export const consistencyProofResponseSchema = z.strictObject({
   proof: z.array(base64Hash).max(128),
 });
 export type ConsistencyProofResponse = z.infer<typeof consistencyProofResponseSchema>;
+
+/**
+ * The entries the worker logs for one signed record, and so the ones a verifier expects to find:
+ * derived from the record alone, so a rerun after a crash appends exactly the same entries. Every
+ * file gets `received` (the intake ciphertext's digest); every sealed file except a note gets
+ * `sanitised` (sanitised file, sealed envelope, tools, the salted commitment to the original — never
+ * its plain hash or size). A note is released as typed, so its sanitised hash would be the plain hash
+ * of what the witness wrote, which a seized phone may still hold.
+ */
+export function logEntriesForRecord(record: ProvenanceRecord): LogEntry[] {
+  const entries: LogEntry[] = [
+    {
+      v: 1,
+      kind: 'received',
+      submission: record.submission,
+      index: record.index,
+      intake: { sha256: record.intake.sha256 },
+      receivedAt: record.receivedAt,
+    },
+  ];
+  if (
+    record.status === 'sealed' &&
+    record.kind !== 'note' &&
+    record.sanitised !== undefined &&
+    record.sealed !== undefined
+  ) {
+    entries.push({
+      v: 1,
+      kind: 'sanitised',
+      submission: record.submission,
+      index: record.index,
+      sanitised: { sha256: record.sanitised.sha256, bytes: record.sanitised.bytes },
+      sealed: { sha256: record.sealed.sha256, bytes: record.sealed.bytes },
+      original: { commitment: record.original.commitment },
+      tools: record.tools.map((t) => ({ name: t.name, version: t.version, args: [...t.args] })),
+      processedAt: record.processedAt,
+    });
+  }
+  return entries;
+}
