@@ -24,12 +24,15 @@ import { createApp } from './app.js';
 import { createHealthProbe } from './health.js';
 import { statfsFreeBytes } from './intake/disk.js';
 import { createSweeper } from './intake/sweeper.js';
+import type { LogKeyResponse } from './log/router.js';
 import { rosterFileReader } from './reviewer/roster.js';
 
 /** The intake and org public keys from KUA_KEYS_DIR/public.json, fingerprints checked. */
-async function loadPublicKeys(
-  keysDir: string,
-): Promise<{ intake: { publicKey: string; fingerprint: string }; orgPublicKey: Uint8Array }> {
+async function loadPublicKeys(keysDir: string): Promise<{
+  intake: { publicKey: string; fingerprint: string };
+  orgPublicKey: Uint8Array;
+  log: LogKeyResponse;
+}> {
   const sodium = await readySodium();
   const text = await readFile(join(keysDir, PUBLIC_CONFIG_FILE), 'utf8').catch(() => {
     throw new KuaError(
@@ -41,6 +44,11 @@ async function loadPublicKeys(
   return {
     intake: { publicKey: toBase64(keys.intake), fingerprint: toHex(fingerprint(sodium, keys.intake)) },
     orgPublicKey: keys.org,
+    log: {
+      logPublicKey: toBase64(keys.log),
+      logFingerprint: toHex(fingerprint(sodium, keys.log)),
+      orgFingerprint: toHex(fingerprint(sodium, keys.org)),
+    },
   };
 }
 
@@ -88,7 +96,7 @@ async function main(): Promise<void> {
       readRoster: rosterFileReader(keysDir),
       highWater: redisRosterHighWater(redis),
     },
-    log: { reader: createLogReader(store) },
+    log: { reader: createLogReader(store), key: publicKeys.log },
   });
   const sweeper = createSweeper({ store, redis, logger: intakeLogger });
   sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);

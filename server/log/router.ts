@@ -11,10 +11,19 @@ import type {
 import { KuaError } from '../../runtime/errors.js';
 import type { DigestField } from '../../runtime/provenance-log/layout.js';
 import type { LogReader } from '../../runtime/provenance-log/reader.js';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 
 export interface LogRouterDeps {
   reader: LogReader;
+  /** Served at GET /key for the verify page: the log public key (base64) and org fingerprint (hex). */
+  key?: LogKeyResponse;
+}
+
+/** GET /api/log/key: what the verify page checks checkpoints with (compare it out of band). */
+export interface LogKeyResponse {
+  logPublicKey: string;
+  logFingerprint: string;
+  orgFingerprint: string;
 }
 
 export class LogEmptyError extends KuaError {
@@ -37,6 +46,11 @@ function decimal(value: unknown, what: string): number {
 export function createLogRouter(deps: LogRouterDeps): Router {
   const router = Router();
   const { reader } = deps;
+
+  router.get('/key', (_req, res) => {
+    if (deps.key === undefined) throw new NotFoundError();
+    res.json(deps.key);
+  });
 
   router.get('/checkpoint', async (_req, res) => {
     const note = await reader.checkpoint();

@@ -88,4 +88,55 @@ export const en = {
   resumeDiscard: 'Start over instead',
   resumeContinued: 'These are the same files: the upload continues where it stopped.',
   fingerprint: 'Intake key fingerprint: {fingerprint}. Compare it with the one the organisation publishes.',
+  verifyLink: 'Check a file a reviewer published',
+  verifyTitle: 'Kuä — check a published file',
+  verifyHeading: 'Check a published file',
+  verifyIntro:
+    'Check that a file is exactly what this portal produced from a submission it received, and when. The file stays on this device: only its SHA-256 fingerprint, computed here, is sent.',
+  verifyFileHeading: 'File to check',
+  verifyDropHint: 'Choose the file, or drop it on this page. It is not uploaded.',
+  verifyPickButton: 'Choose a file',
+  verifyHashing: 'Computing the file’s fingerprint on this device…',
+  verifyChecking: 'Looking it up in the log and checking the proofs…',
+  verifyIncluded: 'Included: this file is in the portal’s log, and the log’s signed checkpoint proves it.',
+  verifyUnknown:
+    'Unknown: this file is not in the portal’s log. Either this portal did not produce it, or it was changed afterwards.',
+  verifyFailed:
+    'Warning: the portal’s answer contradicts its own signed log. Its history may have been rewritten. Do not trust this result; keep your saved checkpoint and report this.',
+  verifyCheckpointBad:
+    'The portal’s checkpoint is not signed by its log key. Do not trust this portal’s answers; report this.',
+  verifyNetworkError: 'Could not reach the portal or understand its answer. Try again later.',
+  verifyReadError: 'This file could not be read. Choose it again.',
+  verifyFieldHash: 'File fingerprint (SHA-256)',
+  verifyFieldMatch: 'Matches',
+  verifyMatchSanitised: 'the cleaned file given to reviewers',
+  verifyMatchSealed: 'the encrypted file sent to reviewers',
+  verifyFieldSubmission: 'Submission',
+  verifyFieldFile: 'File number in the submission',
+  verifyFieldReceived: 'Received',
+  verifyFieldProcessed: 'Cleaned',
+  verifyFieldTools: 'Tools used',
+  verifyFieldEntry: 'Log entry',
+  verifyFieldTree: 'Checked against the signed log size',
+  verifySavedHeading: 'Compare with a checkpoint you saved',
+  verifySavedHint:
+    'If you saved this portal’s checkpoint before, paste it here or load its file: the page checks that the log has only grown since, and that nothing in it was rewritten.',
+  verifySavedLabel: 'Saved checkpoint',
+  verifySavedLoad: 'Load a saved checkpoint file',
+  verifySavedCheck: 'Check consistency',
+  verifySavedEmpty: 'Paste or load a saved checkpoint first.',
+  verifySavedInvalid: 'This is not a checkpoint signed by this portal’s log key.',
+  verifyConsistent:
+    'Consistent: the log you saved (size {from}) is the beginning of today’s log (size {to}). Nothing was rewritten.',
+  verifyInconsistent:
+    'Inconsistent: the log you saved (size {from}) is not the beginning of today’s log (size {to}). The portal has rewritten its history. Keep both checkpoints and report this.',
+  verifyCurrentHeading: 'The portal’s log today',
+  verifyCurrentSize: 'Entries in the log, according to its latest signed checkpoint: {size}.',
+  verifySaveHint:
+    'Save the current checkpoint: next time, load it here to check that the portal has not rewritten its history in between.',
+  verifySave: 'Save the current checkpoint',
+  verifyBack: 'Back to the upload page',
+  verifyFingerprint:
+    'Log key fingerprint: {fingerprint}. Compare it with the one the organisation publishes.',
+  verifyLogEmpty: 'The portal’s log has no entries yet: there is nothing to check against.',
 } as const;

@@ -100,4 +100,56 @@ export const fr = {
   resumeContinued: 'Ce sont les mêmes fichiers\u202f: l’envoi reprend là où il s’est arrêté.',
   fingerprint:
     'Empreinte de la clé de réception\u202f: {fingerprint}. Comparez-la avec celle que publie l’organisation.',
+  verifyLink: 'Vérifier un fichier publié par un examinateur',
+  verifyTitle: 'Kuä — vérifier un fichier publié',
+  verifyHeading: 'Vérifier un fichier publié',
+  verifyIntro:
+    'Vérifiez qu’un fichier est exactement celui que ce portail a produit à partir d’un envoi qu’il a reçu, et quand. Le fichier reste sur cet appareil\u202f: seule son empreinte SHA-256, calculée ici, est envoyée.',
+  verifyFileHeading: 'Fichier à vérifier',
+  verifyDropHint: 'Choisissez le fichier ou déposez-le sur cette page. Il n’est pas envoyé.',
+  verifyPickButton: 'Choisir un fichier',
+  verifyHashing: 'Calcul de l’empreinte du fichier sur cet appareil…',
+  verifyChecking: 'Recherche dans le journal et vérification des preuves…',
+  verifyIncluded:
+    'Inclus\u202f: ce fichier figure dans le journal du portail, et le point de contrôle signé du journal le prouve.',
+  verifyUnknown:
+    'Inconnu\u202f: ce fichier ne figure pas dans le journal du portail. Soit ce portail ne l’a pas produit, soit il a été modifié depuis.',
+  verifyFailed:
+    'Attention\u202f: la réponse du portail contredit son propre journal signé. Son historique a peut-être été réécrit. Ne vous fiez pas à ce résultat\u202f; gardez votre point de contrôle enregistré et signalez-le.',
+  verifyCheckpointBad:
+    'Le point de contrôle du portail n’est pas signé par sa clé de journal. Ne vous fiez pas aux réponses de ce portail\u202f; signalez-le.',
+  verifyNetworkError: 'Impossible de joindre le portail ou de comprendre sa réponse. Réessayez plus tard.',
+  verifyReadError: 'Ce fichier n’a pas pu être lu. Choisissez-le à nouveau.',
+  verifyFieldHash: 'Empreinte du fichier (SHA-256)',
+  verifyFieldMatch: 'Correspond à',
+  verifyMatchSanitised: 'le fichier nettoyé remis aux examinateurs',
+  verifyMatchSealed: 'le fichier chiffré envoyé aux examinateurs',
+  verifyFieldSubmission: 'Envoi',
+  verifyFieldFile: 'Numéro du fichier dans l’envoi',
+  verifyFieldReceived: 'Reçu',
+  verifyFieldProcessed: 'Nettoyé',
+  verifyFieldTools: 'Outils utilisés',
+  verifyFieldEntry: 'Entrée du journal',
+  verifyFieldTree: 'Vérifié par rapport à la taille signée du journal',
+  verifySavedHeading: 'Comparer avec un point de contrôle enregistré',
+  verifySavedHint:
+    'Si vous avez déjà enregistré le point de contrôle de ce portail, collez-le ici ou chargez son fichier\u202f: la page vérifie que le journal n’a fait que s’allonger depuis et que rien n’y a été réécrit.',
+  verifySavedLabel: 'Point de contrôle enregistré',
+  verifySavedLoad: 'Charger un fichier de point de contrôle',
+  verifySavedCheck: 'Vérifier la cohérence',
+  verifySavedEmpty: 'Collez ou chargez d’abord un point de contrôle enregistré.',
+  verifySavedInvalid: 'Ce n’est pas un point de contrôle signé par la clé de journal de ce portail.',
+  verifyConsistent:
+    'Cohérent\u202f: le journal que vous avez enregistré (taille {from}) est le début du journal d’aujourd’hui (taille {to}). Rien n’a été réécrit.',
+  verifyInconsistent:
+    'Incohérent\u202f: le journal que vous avez enregistré (taille {from}) n’est pas le début du journal d’aujourd’hui (taille {to}). Le portail a réécrit son historique. Gardez les deux points de contrôle et signalez-le.',
+  verifyCurrentHeading: 'Le journal du portail aujourd’hui',
+  verifyCurrentSize: 'Entrées du journal selon son dernier point de contrôle signé\u202f: {size}.',
+  verifySaveHint:
+    'Enregistrez le point de contrôle actuel\u202f: la prochaine fois, chargez-le ici pour vérifier que le portail n’a pas réécrit son historique entre-temps.',
+  verifySave: 'Enregistrer le point de contrôle actuel',
+  verifyBack: 'Retour à la page d’envoi',
+  verifyFingerprint:
+    'Empreinte de la clé du journal\u202f: {fingerprint}. Comparez-la avec celle que publie l’organisation.',
+  verifyLogEmpty: 'Le journal du portail ne contient encore aucune entrée\u202f: il n’y a rien à vérifier.',
 } satisfies Record<keyof typeof en, Message>;
