@@ -63,6 +63,7 @@ async function main(): Promise<void> {
 
   const blobDir = join(resolve(config.DATA_DIR), 'blobs');
   const store = createFsBlobStore(blobDir);
+  const logReader = createLogReader(store);
   const intakeLogger = logger.child('intake');
   const keysDir = resolve(config.KUA_KEYS_DIR);
   const publicKeys = await loadPublicKeys(keysDir);
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
         expirySeconds: config.UPLOAD_EXPIRY_SECONDS,
       },
       freeDiskBytes: statfsFreeBytes(blobDir),
+      logReader,
     },
     reviewer: {
       redis,
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
       readRoster: rosterFileReader(keysDir),
       highWater: redisRosterHighWater(redis),
     },
-    log: { reader: createLogReader(store), key: publicKeys.log },
+    log: { reader: logReader, key: publicKeys.log },
   });
   const sweeper = createSweeper({ store, redis, logger: intakeLogger });
   sweeper.start(config.SWEEP_INTERVAL_SECONDS * 1000);

@@ -18,6 +18,7 @@ import {
   typeNames,
 } from './ui/format.js';
 import { ApiError, api, type IntakeConfig, NetworkError } from './upload/api.js';
+import { waitForReceipt } from './upload/receipt.js';
 import { clearSession, identityOf, loadSession, type SessionItem, saveSession } from './upload/session.js';
 import { persist, type UploadDeps, type UploadPhase, upload } from './upload/uploader.js';
 import { EncryptError, EncryptWorker } from './upload/worker-client.js';
@@ -72,6 +73,10 @@ const el = {
   doneHeading: $<HTMLHeadingElement>('done-heading'),
   code: $<HTMLElement>('code'),
   again: $<HTMLButtonElement>('again'),
+  receipt: $<HTMLParagraphElement>('receipt'),
+  receiptDownload: $<HTMLButtonElement>('receipt-download'),
+  receiptPending: $<HTMLParagraphElement>('receipt-pending'),
+  receiptUnavailable: $<HTMLParagraphElement>('receipt-unavailable'),
   fingerprint: $<HTMLParagraphElement>('fingerprint'),
 };
 
@@ -520,6 +525,45 @@ function showDone(id: string): void {
   el.code.textContent = groupHex(id);
   document.documentElement.dataset.kua = 'done';
   el.doneHeading.focus();
+  void offerReceipt(id);
+}
+
+// The witness receipt: polled after finalize, offered as a download (a Blob URL, generic file name).
+let receiptUrl: string | undefined;
+let receiptFor = '';
+
+function clearReceipt(): void {
+  if (receiptUrl !== undefined) URL.revokeObjectURL(receiptUrl);
+  receiptUrl = undefined;
+  receiptFor = '';
+  el.receipt.hidden = true;
+  el.receiptUnavailable.hidden = true;
+  el.receiptPending.hidden = false;
+}
+
+function downloadReceipt(): void {
+  if (receiptUrl === undefined) return;
+  const a = document.createElement('a');
+  a.href = receiptUrl;
+  a.download = 'kua-receipt.json';
+  a.click();
+}
+
+async function offerReceipt(id: string): Promise<void> {
+  clearReceipt();
+  if (id === '') return;
+  receiptFor = id;
+  const text = await waitForReceipt(id);
+  if (receiptFor !== id) return; // the witness started another submission meanwhile
+  el.receiptPending.hidden = true;
+  if (text === undefined) {
+    el.receiptUnavailable.hidden = false;
+    document.documentElement.dataset.kuaReceipt = 'unavailable';
+    return;
+  }
+  receiptUrl = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  el.receipt.hidden = false;
+  document.documentElement.dataset.kuaReceipt = 'ready';
 }
 
 function reset(): void {
@@ -529,6 +573,7 @@ function reset(): void {
   el.files.value = '';
   el.note.value = '';
   el.done.hidden = true;
+  clearReceipt();
   el.form.hidden = false;
   setBusy(false);
   renderAll();
@@ -548,6 +593,7 @@ async function start(): Promise<void> {
   el.files.addEventListener('change', onFilesChosen);
   el.form.addEventListener('submit', (e) => void onSubmit(e));
   el.again.addEventListener('click', reset);
+  el.receiptDownload.addEventListener('click', downloadReceipt);
   el.resumeDiscard.addEventListener('click', () => {
     clearSession(sessionStorage);
     el.resume.hidden = true;

@@ -14,6 +14,7 @@ import {
   type ConsistencyResult,
   createVerifier,
   type FileResult,
+  type ReceiptResult,
   type TreeHead,
   type Verifier,
 } from './verify/check.js';
@@ -51,6 +52,7 @@ type FileState =
   | { phase: 'hashing' }
   | { phase: 'checking'; hash: string }
   | { phase: 'done'; hash: string; result: FileResult }
+  | { phase: 'receipt'; result: ReceiptResult }
   | { phase: 'error'; hash?: string; key: MessageKey };
 
 type SavedState =
@@ -117,9 +119,25 @@ function renderFile(): void {
   el.hashing.hidden = s.phase !== 'hashing';
   el.status.textContent =
     s.phase === 'hashing' ? t('verifyHashing') : s.phase === 'checking' ? t('verifyChecking') : '';
-  el.result.hidden = s.phase !== 'done' && s.phase !== 'error';
-  el.result.dataset.status = s.phase === 'done' ? s.result.status : s.phase === 'error' ? 'error' : '';
-  if (s.phase === 'done') {
+  el.result.hidden = s.phase !== 'done' && s.phase !== 'error' && s.phase !== 'receipt';
+  el.result.dataset.status =
+    s.phase === 'done'
+      ? s.result.status
+      : s.phase === 'receipt'
+        ? `receipt-${s.result.status}`
+        : s.phase === 'error'
+          ? 'error'
+          : '';
+  if (s.phase === 'receipt') {
+    const ok = s.result.status === 'ok';
+    el.resultText.textContent =
+      s.result.status === 'ok'
+        ? t('verifyReceiptOk', { time: receiptTime(s.result.receivedAt) })
+        : t(s.result.status === 'invalid' ? 'verifyReceiptInvalid' : 'verifyReceiptInconsistent');
+    el.resultText.className = ok ? 'verdict' : 'verdict bad';
+    el.resultText.setAttribute('role', ok ? 'status' : 'alert');
+    el.details.replaceChildren();
+  } else if (s.phase === 'done') {
     const verdict = VERDICT[s.result.status];
     el.resultText.textContent = t(verdict.key);
     el.resultText.className = verdict.className;
@@ -212,9 +230,52 @@ function problemKey(error: unknown): MessageKey {
 
 // ---------- checking a file ----------
 
+function receiptTime(iso: string): string {
+  const format = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'medium', timeZone: 'UTC' });
+  return `${format.format(new Date(iso))} UTC`;
+}
+
+/** A witness receipt is small JSON with a checkpoint and entries; anything else is checked as a file. */
+async function receiptText(file: File): Promise<string | undefined> {
+  if (file.size > 1024 * 1024 || !(file.type === 'application/json' || file.name.endsWith('.json'))) return;
+  try {
+    const text = await file.text();
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && 'checkpoint' in value && 'entries' in value)
+      return text;
+  } catch {
+    // Not JSON: a media file that happens to be named .json is hashed like any other.
+  }
+  return undefined;
+}
+
+async function checkReceipt(text: string, mine: number): Promise<void> {
+  if (verifier === undefined) return;
+  fileState = { phase: 'checking', hash: '' };
+  renderFile();
+  try {
+    const result = await verifier.checkReceipt(text);
+    if (mine !== generation) return;
+    if (result.status !== 'invalid') setHead(result.head);
+    fileState = { phase: 'receipt', result };
+  } catch (error) {
+    if (mine !== generation) return;
+    fileState = { phase: 'error', key: problemKey(error) };
+  }
+  renderFile();
+  document.documentElement.dataset.kua = 'checked';
+  el.result.focus();
+}
+
 async function checkFile(file: File): Promise<void> {
   if (verifier === undefined) return;
   const mine = ++generation;
+  const receipt = await receiptText(file);
+  if (mine !== generation) return;
+  if (receipt !== undefined) {
+    await checkReceipt(receipt, mine);
+    return;
+  }
   fileState = { phase: 'hashing' };
   el.hashBar.max = Math.max(file.size, 1);
   el.hashBar.value = 0;

@@ -13,6 +13,7 @@ import { createLogger, errorCode } from '../runtime/logger.js';
 import { exitOnStartupError, notifyParent, onShutdown } from '../runtime/process.js';
 import { createPipelineDeps } from './deps.js';
 import { loadWorkerKeys } from './keys.js';
+import { createLogReceivedDeps, logReceived } from './log-received.js';
 import { processSubmission } from './pipeline.js';
 import { createProcessor } from './processor.js';
 import { claimScratchRoot, wipeStaleScratchRoots } from './scratch-roots.js';
@@ -59,9 +60,14 @@ async function main(): Promise<void> {
     statusRetentionSeconds: config.STATUS_RETENTION_SECONDS,
   });
 
+  const logReceivedDeps = createLogReceivedDeps(deps);
   const worker = new Worker(
     SUBMISSIONS_QUEUE,
-    createProcessor({ logger, run: (id, jobId) => processSubmission(deps, id, jobId) }),
+    createProcessor({
+      logger,
+      run: (id, jobId) => processSubmission(deps, id, jobId),
+      logReceived: (id) => logReceived(logReceivedDeps, id),
+    }),
     {
       connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
       concurrency: config.WORKER_CONCURRENCY,

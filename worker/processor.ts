@@ -17,6 +17,9 @@ export interface JobLike {
 
 export type RunSubmission = (submissionId: string, jobId: string) => Promise<SubmissionSummary>;
 
+/** The `log-received` job (worker/log-received.ts): log indexes of the submission's received entries. */
+export type RunLogReceived = (submissionId: string) => Promise<{ indexes: number[] }>;
+
 /** A failure worth retrying, carrying only the original's code. */
 export class RetryableJobError extends KuaError {
   constructor(code: string) {
@@ -33,8 +36,13 @@ export function isUnrecoverable(error: unknown): boolean {
 
 const SAFE_JOB_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
-export function createProcessor(deps: { logger: Logger; run: RunSubmission }) {
-  return async (job: JobLike): Promise<SubmissionSummary> => {
+export function createProcessor(deps: {
+  logger: Logger;
+  run: RunSubmission;
+  /** Handles `log-received`; a processor without it completes such jobs without doing anything. */
+  logReceived?: RunLogReceived;
+}) {
+  return async (job: JobLike): Promise<SubmissionSummary | { indexes: number[] }> => {
     const parsed = parseJob(job.name, job.data);
     if (parsed === undefined) {
       deps.logger.warn('job_rejected', { code: 'JOB_MALFORMED' });
@@ -44,6 +52,19 @@ export function createProcessor(deps: { logger: Logger; run: RunSubmission }) {
     const jobId = job.id !== undefined && SAFE_JOB_ID.test(job.id) ? job.id : submissionId;
     const started = Date.now();
     try {
+      if (parsed.name === 'log-received') {
+        if (deps.logReceived === undefined) {
+          deps.logger.warn('job_skipped', { jobName: parsed.name });
+          return { indexes: [] };
+        }
+        const logged = await deps.logReceived(submissionId);
+        deps.logger.info('job_completed', {
+          jobName: parsed.name,
+          count: logged.indexes.length,
+          durationMs: Date.now() - started,
+        });
+        return logged;
+      }
       const summary = await deps.run(submissionId, jobId);
       deps.logger.info('job_completed', {
         jobName: parsed.name,

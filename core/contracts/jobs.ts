@@ -22,7 +22,17 @@ export const submissionIdSchema = z.string().regex(/^[0-9a-f]{32}$/);
 
 export const jobSchemas = {
   'process-submission': z.strictObject({ submissionId: submissionIdSchema }),
+  /**
+   * Log a `received` entry for each file of a finalized submission at once (so the witness can get a
+   * receipt before processing ends). Same options as process-submission, jobId = logReceivedJobId(id).
+   */
+  'log-received': z.strictObject({ submissionId: submissionIdSchema }),
 } as const;
+
+/** The jobId of a submission's log-received job (BullMQ custom ids may not contain ':'). */
+export function logReceivedJobId(submissionId: string): string {
+  return `log-received-${submissionId}`;
+}
 
 export type JobName = keyof typeof jobSchemas;
 export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>;

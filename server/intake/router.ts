@@ -15,7 +15,8 @@ import {
   partCount,
   partLength,
 } from '../../core/contracts/intake.js';
-import { SUBMISSION_JOB_OPTIONS } from '../../core/contracts/jobs.js';
+import { logReceivedJobId, SUBMISSION_JOB_OPTIONS } from '../../core/contracts/jobs.js';
+import type { ReceiptPending } from '../../core/contracts/receipt.js';
 import { BlobIncompleteError, type BlobStore, BlobTooLargeError } from '../../runtime/blob-store/types.js';
 import type { Logger } from '../../runtime/logger.js';
 import { partKey } from './blob-keys.js';
@@ -24,6 +25,7 @@ import { checkIntakeEnvelope, INTAKE_HEADER_BYTES } from './envelope-check.js';
 import { IntakeError, intakeErrors } from './errors.js';
 import { createInFlightBudget, type InFlightBudget } from './in-flight.js';
 import { readEnvelopePrefix, receivedParts } from './intake-blobs.js';
+import { buildReceipt, type ReceiptLogReader } from './receipt.js';
 import {
   closeSubmissionRecord,
   createSubmissionRecord,
@@ -57,6 +59,8 @@ export interface IntakeDeps {
   now?: () => number;
   /** Shared with tests; one per instance. */
   inFlight?: InFlightBudget;
+  /** The public log, for witness receipts (GET /submissions/:id/receipt); without it: 404. */
+  logReader?: ReceiptLogReader;
 }
 
 const ID = /^[0-9a-f]{32}$/;
@@ -236,6 +240,21 @@ export function createIntakeRouter(deps: IntakeDeps): Router {
     res.json(status);
   });
 
+  // The witness receipt: 202 { pending: true } until every file's received entry is in a checkpoint.
+  router.get('/submissions/:id/receipt', async (req, res) => {
+    const record = await loadRecord(String(req.params.id));
+    const reader = deps.logReader;
+    if (reader === undefined) throw intakeErrors.notFound();
+    res.set('cache-control', 'no-store');
+    const receipt = record.closed ? await buildReceipt(reader, record.id, record.files.length) : undefined;
+    if (receipt === undefined) {
+      const pending: ReceiptPending = { pending: true };
+      res.status(202).json(pending);
+      return;
+    }
+    res.json(receipt);
+  });
+
   router.post('/submissions/:id/finalize', ...json('1kb'), async (req, res) => {
     const body: unknown = req.body;
     if (
@@ -283,6 +302,12 @@ export function createIntakeRouter(deps: IntakeDeps): Router {
       'process-submission',
       { submissionId: record.id },
       { ...SUBMISSION_JOB_OPTIONS, jobId: record.id },
+    );
+    // Then a quick job that logs what was received, so the page can offer a receipt soon.
+    await deps.queue.add(
+      'log-received',
+      { submissionId: record.id },
+      { ...SUBMISSION_JOB_OPTIONS, jobId: logReceivedJobId(record.id) },
     );
     await markSubmissionQueued(deps.redis, record.id, records);
     log.info('submission_queued', { count: record.files.length });

@@ -29,16 +29,28 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SUBMISSIONS_QUEUE } from '../../core/contracts/jobs.js';
 import { decryptBytes, decryptIterable } from '../../core/envelope/index.js';
 import { fingerprint } from '../../core/fingerprint.js';
+import { verifyReceipt } from '../../core/receipt.js';
 import { readySodium } from '../../core/sodium.js';
 import { initKeys } from '../../keys/init.js';
 import { parseKeyFile } from '../../keys/key-files.js';
 import { createFsBlobStore } from '../../runtime/blob-store/fs.js';
 import type { BlobStore } from '../../runtime/blob-store/types.js';
 import { createLogger } from '../../runtime/logger.js';
+import {
+  createProvenanceLog,
+  createRedisLock,
+  type LogIdentity,
+  logIdentity,
+  logSigner,
+} from '../../runtime/provenance-log/index.js';
+import { createLogReader } from '../../runtime/provenance-log/reader.js';
 import { createApp } from '../../server/app.js';
 import { openIntakeEnvelope } from '../../server/intake/index.js';
+import { getSubmissionRecord } from '../../server/intake/records.js';
 import type { Language } from '../../web/i18n/catalog.js';
 import { type MessageKey, type Params, translate } from '../../web/i18n/i18n.js';
+import { loadWorkerKeys } from '../../worker/keys.js';
+import { logReceived } from '../../worker/log-received.js';
 import { type CaptureProxy, startCaptureProxy } from './support/capture-proxy.js';
 import { launchChromium } from './support/chromium.js';
 import { findLeaks } from './support/windows.js';
@@ -64,6 +76,31 @@ let backend: Server;
 let proxy: CaptureProxy;
 let browser: Browser;
 let freeDisk = Number.MAX_SAFE_INTEGER;
+let keysPath: string;
+let redisPrefix: string;
+
+/** What the worker's log-received job does for this submission (worker/log-received.ts, real log). */
+async function logReceivedFor(id: string): Promise<LogIdentity> {
+  const keys = await loadWorkerKeys(sodium, keysPath);
+  const log = createProvenanceLog({
+    store,
+    lock: createRedisLock(redis, { key: `${redisPrefix}:log-lock` }),
+    sodium,
+    signer: logSigner(sodium, keys.orgPublicKey, keys.log),
+  });
+  await logReceived(
+    {
+      getSubmission: async (sid) => {
+        const record = await getSubmissionRecord(redis, sid, { keyPrefix: `${redisPrefix}:intake:` });
+        return record?.closed ? { fileCount: record.files.length, receivedAt: record.createdAt } : undefined;
+      },
+      openIntake: (sid, index) => openIntakeEnvelope(store, sid, index),
+      provenanceLog: { append: (e, o) => log.append(e, o), lookupId: (x) => log.lookupId(x) },
+    },
+    id,
+  );
+  return logIdentity(sodium, keys.orgPublicKey, keys.log.publicKey);
+}
 
 async function buildPage(out: string): Promise<void> {
   const web = join(ROOT, 'web');
@@ -96,6 +133,7 @@ beforeAll(async () => {
 
   // The real server: createApp with the intake API, Redis, the filesystem blob store, fresh keys.
   const keysDir = join(scratch, 'keys');
+  keysPath = keysDir;
   const { publicConfigPath } = await initKeys(keysDir);
   const publicConfig = JSON.parse(readFileSync(publicConfigPath, 'utf8')) as {
     intakePublicKey: string;
@@ -107,6 +145,7 @@ beforeAll(async () => {
   expect(publicConfig.intakeFingerprint.replace(/\s+/g, '')).toBe(fp);
   grouped = fp.replace(/(.{4})(?!$)/g, '$1 ');
   const prefix = `kua-test-${randomBytes(6).toString('hex')}`;
+  redisPrefix = prefix;
   redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   queue = new Queue(SUBMISSIONS_QUEUE, { connection: { url: redisUrl }, prefix });
   store = createFsBlobStore(join(scratch, 'blobs'));
@@ -132,6 +171,8 @@ beforeAll(async () => {
       },
       freeDiskBytes: async () => freeDisk,
       keyPrefix: `${prefix}:intake:`,
+      // No worker runs here: the page's receipt poll is answered 202 (pending) until it gives up.
+      logReader: createLogReader(store),
     },
   });
   backend = app.listen(0, '127.0.0.1');
@@ -296,6 +337,13 @@ describe('upload page', () => {
     try {
       const id = await sendThree(page, 'en', 'upload-en-desktop');
       await checkStored(id, true);
+      // The receipt: once the worker logged what was received, the page offers it for download.
+      const identity = await logReceivedFor(id);
+      await page.waitForSelector('html[data-kua-receipt="ready"]', { state: 'attached', timeout: 30_000 });
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#receipt-download')]);
+      expect(download.suggestedFilename()).toBe('kua-receipt.json');
+      const receiptText = readFileSync(await download.path(), 'utf8');
+      expect(verifyReceipt(sodium, receiptText, identity).submission).toBe(id);
       const bodies = proxy.captured.slice(before).map((c) => new Uint8Array(c.body));
       const uploaded = bodies.reduce((n, b) => n + b.length, 0);
       const secrets = [

@@ -82,6 +82,11 @@ export const en = {
   codeLabel: 'Your submission code:',
   codeExplain:
     'You may keep this code or ignore it; if someone finds it on your device, it shows that you sent something to this portal, but not what.',
+  receiptPending: 'Preparing your receipt…',
+  receiptDownload: 'Download receipt',
+  receiptUnavailable: 'No receipt could be prepared now; your submission is not affected.',
+  receiptExplain:
+    'The receipt lets you check later, on the verify page, that the portal logged your submission and when. If someone finds it, it shows that you sent something to this portal, but nothing about what.',
   newSubmission: 'Send something else',
   resumeFound:
     'An unfinished upload from this tab was found. Choose the same files again and press “Encrypt and send” to continue where it stopped.',
@@ -98,6 +103,11 @@ export const en = {
   verifyPickButton: 'Choose a file',
   verifyHashing: 'Computing the file’s fingerprint on this device…',
   verifyChecking: 'Looking it up in the log and checking the proofs…',
+  verifyReceiptOk:
+    'Receipt checked: the portal received this submission on {time}, and it is still in the portal’s log.',
+  verifyReceiptInvalid: 'This receipt is not valid for this portal: its signature or proofs do not check.',
+  verifyReceiptInconsistent:
+    'Warning: the portal’s log no longer agrees with this receipt. Its history has been rewritten.',
   verifyIncluded: 'Included: this file is in the portal’s log, and the log’s signed checkpoint proves it.',
   verifyUnknown:
     'Unknown: this file is not in the portal’s log. Either this portal did not produce it, or it was changed afterwards.',

@@ -93,6 +93,12 @@ export const fr = {
   codeLabel: 'Votre code d’envoi\u202f:',
   codeExplain:
     'Vous pouvez garder ce code ou l’ignorer\u202f; si quelqu’un le trouve sur votre appareil, il montre que vous avez envoyé quelque chose à ce portail, mais pas quoi.',
+  receiptPending: 'Préparation de votre reçu…',
+  receiptDownload: 'Télécharger le reçu',
+  receiptUnavailable:
+    'Aucun reçu n’a pu être préparé pour l’instant\u202f; votre envoi n’en est pas affecté.',
+  receiptExplain:
+    'Le reçu vous permet de vérifier plus tard, sur la page de vérification, que le portail a consigné votre envoi et quand. Si quelqu’un le trouve, il montre que vous avez envoyé quelque chose à ce portail, mais rien de son contenu.',
   newSubmission: 'Envoyer autre chose',
   resumeFound:
     'Un envoi inachevé a été trouvé dans cet onglet. Choisissez de nouveau les mêmes fichiers et appuyez sur «\u202fChiffrer et envoyer\u202f» pour reprendre là où il s’est arrêté.',
@@ -110,6 +116,12 @@ export const fr = {
   verifyPickButton: 'Choisir un fichier',
   verifyHashing: 'Calcul de l’empreinte du fichier sur cet appareil…',
   verifyChecking: 'Recherche dans le journal et vérification des preuves…',
+  verifyReceiptOk:
+    'Reçu vérifié\u202f: le portail a reçu cet envoi le {time}, et il figure toujours dans le journal du portail.',
+  verifyReceiptInvalid:
+    'Ce reçu n’est pas valable pour ce portail\u202f: sa signature ou ses preuves ne concordent pas.',
+  verifyReceiptInconsistent:
+    'Attention\u202f: le journal du portail ne concorde plus avec ce reçu. Son historique a été réécrit.',
   verifyIncluded:
     'Inclus\u202f: ce fichier figure dans le journal du portail, et le point de contrôle signé du journal le prouve.',
   verifyUnknown:

@@ -10,6 +10,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../core/merkle/index.js';
+import { ReceiptError, verifyReceipt, verifyReceiptStillLogged } from '../../core/receipt.js';
 import type { Sodium } from '../../core/sodium.js';
 import type { ApiEntry, LogApi, LogKey } from './client.js';
 import { entryLeafData } from './leaf.js';
@@ -59,8 +60,16 @@ export class CheckpointRejectedError extends Error {
   }
 }
 
+/** A witness receipt (core/contracts/receipt.ts) checked against this log and its current checkpoint. */
+export type ReceiptResult =
+  | { status: 'ok'; receivedAt: string; files: number; head: TreeHead }
+  | { status: 'invalid' }
+  | { status: 'inconsistent'; head: TreeHead };
+
 export interface Verifier {
   readonly key: LogKey;
+  /** Verifies a receipt's checkpoint and proofs, then that the current log still extends it. */
+  checkReceipt(receiptJson: string): Promise<ReceiptResult>;
   /** Fetches and verifies the latest checkpoint; throws CheckpointRejectedError. */
   current(): Promise<TreeHead>;
   checkFile(sha256Hex: string): Promise<FileResult>;
@@ -193,7 +202,42 @@ export function createVerifier(sodium: Sodium, api: LogApi, key: LogKey): Verifi
     }
   }
 
-  return { key, current, checkFile, checkSaved };
+  async function checkReceipt(receiptJson: string): Promise<ReceiptResult> {
+    let verified: ReturnType<typeof verifyReceipt>;
+    try {
+      verified = verifyReceipt(sodium, receiptJson, trusted);
+    } catch (error) {
+      if (error instanceof ReceiptError) return { status: 'invalid' };
+      throw error;
+    }
+    const head = await current();
+    const from = verified.checkpoint.size;
+    const to = head.checkpoint.size;
+    try {
+      const proof = from < to ? await api.consistency(from, to) : [];
+      verifyReceiptStillLogged(verified.checkpoint, head.checkpoint, proof);
+    } catch (error) {
+      if (error instanceof ReceiptError) return { status: 'inconsistent', head };
+      throw error;
+    }
+    // The portal still serves each entry, unchanged at its index, included in its current checkpoint.
+    const receipt = JSON.parse(receiptJson) as { entries: ApiEntry[] };
+    for (const item of receipt.entries) {
+      const served = (await api.byId(`received:${verified.submission}:${String(item.entry.index)}`))[0];
+      if (served === undefined || served.index !== item.index) return { status: 'inconsistent', head };
+      if (toHex(entryLeafData(served.entry)) !== toHex(entryLeafData(item.entry)))
+        return { status: 'inconsistent', head };
+      try {
+        await proveIncluded(served, head.checkpoint);
+      } catch (error) {
+        if (error instanceof Mismatch) return { status: 'inconsistent', head };
+        throw error;
+      }
+    }
+    return { status: 'ok', receivedAt: verified.receivedAt, files: verified.files, head };
+  }
+
+  return { key, current, checkFile, checkSaved, checkReceipt };
 }
 
 /** Lowercase hex of a digest, for lookups. */

@@ -16,6 +16,7 @@ import { initKeys } from '../../../keys/init.js';
 import { createFsBlobStore } from '../../../runtime/blob-store/fs.js';
 import type { BlobStore } from '../../../runtime/blob-store/types.js';
 import { createLogger, type Logger } from '../../../runtime/logger.js';
+import { createLogReader } from '../../../runtime/provenance-log/reader.js';
 import { createApp } from '../../../server/app.js';
 import { createInFlightBudget, type InFlightBudget } from '../../../server/intake/in-flight.js';
 import type { IntakeLimits } from '../../../server/intake/router.js';
@@ -118,6 +119,7 @@ export class Harness {
         intake: this.intake,
         limits,
         freeDiskBytes: async () => this.freeDisk,
+        logReader: createLogReader(store),
         keyPrefix: this.keyPrefix,
         now: () => this.clock,
         inFlight,

@@ -17,7 +17,7 @@ const SUMMARY = { v: 1 as const, submission: ID, sealed: 0, refused: 0, files: [
 describe('job contract', () => {
   it('names the queue and the jobs', () => {
     expect(SUBMISSIONS_QUEUE).toBe('kua-submissions');
-    expect(JOB_NAMES).toEqual(['process-submission']);
+    expect(JOB_NAMES).toEqual(['process-submission', 'log-received']);
   });
 
   it('accepts IDs only', () => {
