@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { translate } from '../../web/i18n/i18n.js';
 import { launchChromium } from './support/chromium.js';
+import { findLeaks } from './support/windows.js';
 
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, '..', '..');
@@ -84,7 +85,7 @@ afterAll(async () => {
 });
 
 describe('reviewer flow', () => {
-  it('witness uploads in Chromium → worker → kua pull decrypts and verifies, without metadata', async () => {
+  it('witness uploads in Chromium → worker → kua pull decrypts and verifies, without metadata → the verify page finds the pulled file in the log', async () => {
     const keysDir = join(scratch, 'keys');
     const url = await startPortal({ PORT: '0', DATA_DIR: join(scratch, 'data'), KUA_KEYS_DIR: keysDir });
 
@@ -171,5 +172,39 @@ describe('reviewer flow', () => {
     expect(
       readFileSync(join(dir, original as string)).equals(readFileSync(join(CORPUS, FILES[0] as string))),
     ).toBe(true);
+
+    // Anyone can check the photo the reviewer pulled on the public verify page: it is in the log, with
+    // the time the portal received it; a file the portal never produced (the unsanitised original) is
+    // unknown; and no request the page makes carries either file's bytes.
+    const pulledPhoto = join(dir, sanitised.find((f) => f.endsWith('.jpg')) as string);
+    const unrelated = join(CORPUS, FILES[0] as string);
+    const checker = await launchChromium();
+    try {
+      const page = await checker.newPage();
+      const sent: Uint8Array[] = [];
+      page.on('request', (request) => {
+        sent.push(Buffer.from(request.url()));
+        const body = request.postDataBuffer();
+        if (body !== null) sent.push(body);
+      });
+      await page.goto(`${url}verify.html`);
+      await page.waitForSelector('html[data-kua="ready"]', { state: 'attached', timeout: 20_000 });
+      const check = async (file: string) => {
+        await page.evaluate('delete document.documentElement.dataset.kua');
+        await page.setInputFiles('#verify-file', file);
+        await page.waitForSelector('html[data-kua="checked"]', { state: 'attached', timeout: 30_000 });
+        return page.locator('#result').getAttribute('data-status');
+      };
+      expect(await check(pulledPhoto)).toBe('included');
+      expect(await page.locator('#detail-received time').getAttribute('datetime')).toMatch(
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+      );
+      expect((await page.locator('#detail-submission').textContent())?.replaceAll(' ', '')).toBe(id);
+      expect(await check(unrelated)).toBe('unknown');
+      expect(sent.length).toBeGreaterThan(3);
+      expect(findLeaks([readFileSync(pulledPhoto), readFileSync(unrelated)], sent)).toEqual([]);
+    } finally {
+      await checker.close();
+    }
   }, 400_000);
 });
