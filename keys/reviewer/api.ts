@@ -29,6 +29,20 @@ export interface BlobResponse {
   body: AsyncIterable<Uint8Array> | undefined;
 }
 
+/** The portal's base URL from `--server`: http(s) only, with a trailing slash so paths resolve below it. */
+export function portalBaseUrl(server: string): URL {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new PortalError('SERVER_URL_INVALID', 'the --server value is not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new PortalError('SERVER_URL_INVALID', 'the --server URL must start with https:// or http://');
+  }
+  return new URL(url.pathname.endsWith('/') ? url.href : `${url.href}/`);
+}
+
 export class ReviewerApi {
   private token: string | undefined;
   private credentials: { fingerprint: string; sign: (nonce: Uint8Array) => Uint8Array } | undefined;
@@ -38,16 +52,7 @@ export class ReviewerApi {
     server: string,
     private readonly fetchImpl: Fetch = fetch,
   ) {
-    let url: URL;
-    try {
-      url = new URL(server);
-    } catch {
-      throw new PortalError('SERVER_URL_INVALID', 'the --server value is not a URL');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new PortalError('SERVER_URL_INVALID', 'the --server URL must start with https:// or http://');
-    }
-    this.base = new URL(url.pathname.endsWith('/') ? url.href : `${url.href}/`);
+    this.base = portalBaseUrl(server);
   }
 
   private url(path: string): URL {

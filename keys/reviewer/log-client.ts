@@ -9,7 +9,7 @@ import {
   inclusionProofResponseSchema,
   logEntriesResponseSchema,
 } from '../../core/contracts/log-entry.js';
-import type { Fetch } from './api.js';
+import { type Fetch, portalBaseUrl } from './api.js';
 import { PortalError } from './errors.js';
 
 /** Signed notes are at most 64 KiB (C2SP signed-note). */
@@ -24,16 +24,7 @@ export class LogClient {
     server: string,
     private readonly fetchImpl: Fetch = fetch,
   ) {
-    let url: URL;
-    try {
-      url = new URL(server);
-    } catch {
-      throw new PortalError('SERVER_URL_INVALID', 'the --server value is not a URL');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new PortalError('SERVER_URL_INVALID', 'the --server URL must start with https:// or http://');
-    }
-    this.base = new URL(url.pathname.endsWith('/') ? url.href : `${url.href}/`);
+    this.base = portalBaseUrl(server);
   }
 
   private async get(path: string, what: string): Promise<Response> {
