@@ -31,14 +31,6 @@ async function readText(file: string, what: string): Promise<string> {
   }
 }
 
-/** The log key named on the command line, if any. */
-export async function logKeyFromOptions(
-  sodium: Sodium,
-  source: LogKeySource,
-): Promise<Uint8Array | undefined> {
-  return (await logTrustFromOptions(sodium, source))?.key;
-}
-
 /** The log key (and, with --org-config, the log's origin line) named on the command line, if any. */
 export async function logTrustFromOptions(
   sodium: Sodium,
@@ -102,10 +94,6 @@ export async function readPinFile(sodium: Sodium, outDir: string): Promise<Pin |
   return parsePin(sodium, await readFile(file, 'utf8'));
 }
 
-export async function readPin(sodium: Sodium, outDir: string): Promise<Uint8Array | undefined> {
-  return (await readPinFile(sodium, outDir))?.key;
-}
-
 function pinText(sodium: Sodium, pin: Pin): string {
   const value = {
     v: 1,
@@ -164,26 +152,8 @@ export async function pinnedLogKey(
   return { key: given, ...(trust.origin !== undefined ? { origin: trust.origin } : {}), pinnedNow: true };
 }
 
-/** For `kua verify`: the key from the options, else the pin of the pull folder that holds `file`. */
-export async function logKeyForFile(sodium: Sodium, file: string, source: LogKeySource): Promise<Uint8Array> {
-  const given = await logKeyFromOptions(sodium, source);
-  if (given !== undefined) return given;
-  let dir = path.dirname(path.resolve(file));
-  for (;;) {
-    const pin = await readPin(sodium, dir);
-    if (pin !== undefined) return pin;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new PinError(
-    'PIN_MISSING',
-    'no log key: pass --org-config public.json or --log-key (or keep the record inside a kua pull folder)',
-  );
-}
-
-/** For `kua verify --server`: the key (and origin) from the options, else the pin of the folder holding `file`. */
-export async function logTrustForFile(sodium: Sodium, file: string, source: LogKeySource): Promise<Pin> {
+/** The trust named on the command line, else the pin of the nearest kua pull folder holding `file`. */
+async function trustNear(sodium: Sodium, file: string, source: LogKeySource, missing: string): Promise<Pin> {
   const given = await logTrustFromOptions(sodium, source);
   if (given !== undefined) return given;
   let dir = path.dirname(path.resolve(file));
@@ -194,8 +164,26 @@ export async function logTrustForFile(sodium: Sodium, file: string, source: LogK
     if (parent === dir) break;
     dir = parent;
   }
-  throw new PinError(
-    'PIN_MISSING',
+  throw new PinError('PIN_MISSING', missing);
+}
+
+/** For `kua verify --record`: the log key from the options, else the pin of the pull folder holding `file`. */
+export async function logKeyForFile(sodium: Sodium, file: string, source: LogKeySource): Promise<Uint8Array> {
+  const trust = await trustNear(
+    sodium,
+    file,
+    source,
+    'no log key: pass --org-config public.json or --log-key (or keep the record inside a kua pull folder)',
+  );
+  return trust.key;
+}
+
+/** For `kua verify --server`: the key (and origin) from the options, else the pin of the folder holding `file`. */
+export async function logTrustForFile(sodium: Sodium, file: string, source: LogKeySource): Promise<Pin> {
+  return trustNear(
+    sodium,
+    file,
+    source,
     'no log key: pass --org-config public.json or --log-key (or keep the file inside a kua pull folder)',
   );
 }
