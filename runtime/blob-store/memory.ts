@@ -1,4 +1,5 @@
 // In-memory BlobStore for tests and tools. Same contract as the filesystem store.
+import { concatBytes } from '../../core/bytes.js';
 import {
   type BlobInfo,
   BlobNotFoundError,
@@ -20,20 +21,11 @@ export function createMemoryBlobStore(): BlobStore {
     async put(key: string, source: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<PutResult> {
       checkKey(key);
       const chunks: Uint8Array[] = [];
-      let bytes = 0;
-      for await (const chunk of limited(source, options)) {
-        chunks.push(chunk.slice());
-        bytes += chunk.length;
-      }
-      if (options?.ifAbsent === true && blobs.has(key)) return { bytes, created: false };
-      const out = new Uint8Array(bytes);
-      let offset = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, offset);
-        offset += chunk.length;
-      }
+      for await (const chunk of limited(source, options)) chunks.push(chunk);
+      const out = concatBytes(...chunks);
+      if (options?.ifAbsent === true && blobs.has(key)) return { bytes: out.length, created: false };
       blobs.set(key, out);
-      return { bytes, created: true };
+      return { bytes: out.length, created: true };
     },
 
     async get(key: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array>> {
