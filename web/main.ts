@@ -2,7 +2,7 @@
 // what identifying metadata each holds), encrypt in a Web Worker, upload resumably, show a code.
 // Browser-only, no framework, nothing from other origins, no inline script or style.
 import type { ManifestInput } from '../core/envelope/index.js';
-import { LANGUAGE_NAMES, LANGUAGES, type Language } from './i18n/catalog.js';
+import type { Language } from './i18n/catalog.js';
 import { type MessageKey, type Params, pickLanguage, type Translate, translator } from './i18n/i18n.js';
 import type { Findings } from './metadata/findings.js';
 import { readPhotoFindings } from './metadata/photo.js';
@@ -17,6 +17,7 @@ import {
   mediaTypeOf,
   typeNames,
 } from './ui/format.js';
+import { renderLanguageSwitch, renderStaticTexts } from './ui/languages.js';
 import { ApiError, api, type IntakeConfig, NetworkError } from './upload/api.js';
 import { waitForReceipt } from './upload/receipt.js';
 import { clearSession, identityOf, loadSession, type SessionItem, saveSession } from './upload/session.js';
@@ -103,29 +104,11 @@ function setLanguage(next: Language): void {
 }
 
 function renderLanguages(): void {
-  el.languagesLegend.textContent = t('languageLabel');
-  if (el.languages.querySelector('button') === null) {
-    for (const code of LANGUAGES) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.lang = code;
-      b.dataset.lang = code;
-      b.textContent = LANGUAGE_NAMES[code];
-      b.addEventListener('click', () => setLanguage(code));
-      el.languages.append(b);
-    }
-  }
-  for (const b of el.languages.querySelectorAll('button')) {
-    b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
-  }
+  renderLanguageSwitch(el.languages, el.languagesLegend, lang, t, setLanguage);
 }
 
 function renderStatic(): void {
-  document.documentElement.lang = lang;
-  document.title = t('title');
-  for (const node of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    node.textContent = t(node.dataset.i18n as MessageKey);
-  }
+  renderStaticTexts(lang, t, 'title');
 }
 
 // ---------- limits, files, errors ----------

@@ -6,9 +6,10 @@ import { toHex } from '../core/bytes.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { sha256Stream } from '../core/sha256.js';
 import { readySodium } from '../core/sodium.js';
-import { LANGUAGE_NAMES, LANGUAGES, type Language } from './i18n/catalog.js';
+import type { Language } from './i18n/catalog.js';
 import { type MessageKey, pickLanguage, type Translate, translator } from './i18n/i18n.js';
 import { groupHex } from './ui/format.js';
+import { renderLanguageSwitch, renderStaticTexts } from './ui/languages.js';
 import {
   CheckpointRejectedError,
   type ConsistencyResult,
@@ -76,33 +77,15 @@ let generation = 0;
 // ---------- rendering ----------
 
 function renderLanguages(): void {
-  el.languagesLegend.textContent = t('languageLabel');
-  if (el.languages.querySelector('button') === null) {
-    for (const code of LANGUAGES) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.lang = code;
-      b.dataset.lang = code;
-      b.textContent = LANGUAGE_NAMES[code];
-      b.addEventListener('click', () => {
-        lang = code;
-        t = translator(lang);
-        render();
-      });
-      el.languages.append(b);
-    }
-  }
-  for (const b of el.languages.querySelectorAll('button')) {
-    b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
-  }
+  renderLanguageSwitch(el.languages, el.languagesLegend, lang, t, (code) => {
+    lang = code;
+    t = translator(lang);
+    render();
+  });
 }
 
 function renderStatic(): void {
-  document.documentElement.lang = lang;
-  document.title = t('verifyTitle');
-  for (const node of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    node.textContent = t(node.dataset.i18n as MessageKey);
-  }
+  renderStaticTexts(lang, t, 'verifyTitle');
   el.configError.textContent = t(startProblem);
   el.fingerprint.textContent =
     logFingerprint === '' ? '' : t('verifyFingerprint', { fingerprint: groupHex(logFingerprint) });
